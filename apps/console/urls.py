@@ -1,0 +1,17 @@
+"""Rep console: each area contributes apps/console/<area>_urls.py (urlpatterns) for its pages."""
+
+import importlib
+
+from django.urls import URLPattern, URLResolver, include, path
+
+app_name = "console"
+
+AREAS = ("core", "enrollment", "directory", "formulary", "benefits", "cards", "notices", "appeals", "audit")
+
+urlpatterns: list[URLPattern | URLResolver] = []
+for _area in AREAS:
+    try:
+        importlib.import_module(f"apps.console.{_area}_urls")
+    except ModuleNotFoundError:
+        continue
+    urlpatterns.append(path("", include(f"apps.console.{_area}_urls")))

@@ -1,0 +1,1 @@
+"""memberhub domain core: plain typed Python, no Django, DRF or Celery."""

@@ -1,0 +1,1 @@
+"""Unified benefits: service categories, benefit catalogs, the unified answer, sentences, year comparison."""

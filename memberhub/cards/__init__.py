@@ -1,0 +1,1 @@
+"""Combined Medi-Medi ID card: content builder, carrier letter content, translations."""
