@@ -23,7 +23,9 @@ class InvalidIdentifier(DomainError):
     code = "identifiers.invalid"
 
     def __init__(self, kind: str, rule: str, message: str) -> None:
-        super().__init__(f"Invalid {kind}: {message}", code=f"identifiers.{kind.lower().replace(' ', '_')}.{rule}")
+        super().__init__(
+            f"Invalid {kind}: {message}", code=f"identifiers.{kind.lower().replace(' ', '_')}.{rule}"
+        )
         self.kind = kind
         self.rule = rule
 

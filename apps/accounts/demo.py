@@ -32,14 +32,18 @@ def _logins_path() -> Path:
 
 def scopes_ensure() -> None:
     for name, description, is_default in DEFAULT_SCOPES:
-        OAuthScope.objects.update_or_create(name=name, defaults={"description": description, "is_default": is_default})
+        OAuthScope.objects.update_or_create(
+            name=name, defaults={"description": description, "is_default": is_default}
+        )
 
 
 def demo_users_ensure() -> dict[str, dict[str, str]]:
     path = _logins_path()
     known: dict[str, dict[str, str]] = json.loads(path.read_text()) if path.exists() else {}
     scopes_ensure()
-    vendor, _ = MailingVendor.objects.get_or_create(code="pacific-print", defaults={"name": "Pacific Print & Mail"})
+    vendor, _ = MailingVendor.objects.get_or_create(
+        code="pacific-print", defaults={"name": "Pacific Print & Mail"}
+    )
     vendor.pairs.set(AlignedPlanPair.objects.all())
     if not vendor.kinds:
         vendor.kinds = ["id_card", "notice"]
@@ -52,8 +56,14 @@ def demo_users_ensure() -> dict[str, dict[str, str]]:
             break
     specs = [
         ("admin", {"role": Role.ADMIN, "is_staff": True, "is_superuser": True}),
-        ("rep", {"role": Role.REP, "is_staff": False, "parent_organization": parents[-1] if parents else None}),
-        ("rep2", {"role": Role.REP, "is_staff": False, "parent_organization": parents[0] if parents else None}),
+        (
+            "rep",
+            {"role": Role.REP, "is_staff": False, "parent_organization": parents[-1] if parents else None},
+        ),
+        (
+            "rep2",
+            {"role": Role.REP, "is_staff": False, "parent_organization": parents[0] if parents else None},
+        ),
         ("vendor", {"role": Role.VENDOR, "vendor": vendor}),
     ]
     if member is not None:

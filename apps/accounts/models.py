@@ -17,7 +17,11 @@ class User(AbstractUser):
         "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="user"
     )
     parent_organization = models.ForeignKey(
-        "plans.ParentOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="reps",
+        "plans.ParentOrganization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reps",
         help_text="A rep sees members of this organization's plans",
     )
     vendor = models.ForeignKey(
@@ -28,7 +32,9 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_member_role_has_member",
-                condition=~models.Q(role="member") | models.Q(member__isnull=False) | models.Q(is_superuser=True),
+                condition=~models.Q(role="member")
+                | models.Q(member__isnull=False)
+                | models.Q(is_superuser=True),
             ),
             models.CheckConstraint(
                 name="user_vendor_role_has_vendor",

@@ -11,10 +11,14 @@ class DatabaseScopes(BaseScopes):
 
         return dict(OAuthScope.objects.values_list("name", "description"))
 
-    def get_available_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:
+    def get_available_scopes(
+        self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any
+    ) -> list[str]:
         return list(self.get_all_scopes())
 
-    def get_default_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:
+    def get_default_scopes(
+        self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any
+    ) -> list[str]:
         from apps.accounts.models import OAuthScope
 
         return list(OAuthScope.objects.filter(is_default=True).values_list("name", flat=True))

@@ -30,14 +30,18 @@ def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ValidationFailed):
-        return Response(error_body(exc.code, exc.message, {**exc.extra, "problems": exc.problems}), status=400)
+        return Response(
+            error_body(exc.code, exc.message, {**exc.extra, "problems": exc.problems}), status=400
+        )
     if isinstance(exc, InvalidIdentifier):
         return Response(error_body(exc.code, exc.message, {"rule": exc.rule}), status=400)
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.extra), status=getattr(exc, "http_status", 422))
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(fields)
+        django_fields: dict[str, Any] = (
+            dict(exc.message_dict) if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(django_fields)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -52,9 +56,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body("invalid", "The request is not valid.", {"fields": fields})
     elif isinstance(exc, exceptions.APIException):
         extra: dict[str, Any] = {}
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            extra["retry_after_seconds"] = int(exc.wait)
-        code = _CODES.get(response.status_code, exc.default_code if isinstance(exc.default_code, str) else "error")
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            extra["retry_after_seconds"] = int(wait)
+        code = _CODES.get(
+            response.status_code, exc.default_code if isinstance(exc.default_code, str) else "error"
+        )
         message = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
         response.data = error_body(code, str(message), extra)
     return response

@@ -25,24 +25,34 @@ class RateLimitHeadersApiMixin:
 class MemberApiMixin(RateLimitHeadersApiMixin):
     """For /api/v1/me/...: the member is request.user.member, never an id from the URL."""
 
-    permission_classes = [IsMemberUser]
+    permission_classes: list[Any] = [IsMemberUser]
     audit_resource: str = "member"
+    request: Any
+    kwargs: Any
 
     def get_member(self) -> Member:
         return self.request.user.member  # type: ignore[attr-defined]
 
-    def audit_view(self, *, member: Member, resource: str | None = None, resource_id: Any = None, **params: Any) -> None:
+    def audit_view(
+        self, *, member: Member, resource: str | None = None, resource_id: Any = None, **params: Any
+    ) -> None:
         request: HttpRequest = self.request._request  # type: ignore[attr-defined]
         audit_record(
-            actor=self.request.user, action="view", resource=resource or self.audit_resource,  # type: ignore[attr-defined]
-            member_id=member.pk, resource_id=resource_id, request=request, channel="api", **params,
+            actor=self.request.user,
+            action="view",
+            resource=resource or self.audit_resource,  # type: ignore[attr-defined]
+            member_id=member.pk,
+            resource_id=resource_id,
+            request=request,
+            channel="api",
+            **params,
         )
 
 
 class StaffMemberApiMixin(MemberApiMixin):
     """For /api/v1/members/{member_pk}/...: a rep (own plans only) or an admin; others' members answer 404."""
 
-    permission_classes = [IsRepOrAdmin]
+    permission_classes: list[Any] = [IsRepOrAdmin]
 
     def get_member(self) -> Member:
         return member_get_for_user(user=self.request.user, member_pk=self.kwargs["member_pk"])  # type: ignore[attr-defined]

@@ -6,7 +6,15 @@ from apps.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_username", "actor_role", "action", "resource", "member_id", "channel")
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "actor_role",
+        "action",
+        "resource",
+        "member_id",
+        "channel",
+    )
     list_filter = ("action", "actor_role", "channel")
     search_fields = ("=member_id", "actor_username", "resource", "request_id")
 

@@ -45,5 +45,5 @@ def audit_record(
         channel=channel,
         ip_address=_client_ip(request),
         request_id=_request_id(request),
-        params={key: value for key, value in params.items()},
+        params=dict(params.items()),
     )

@@ -43,4 +43,6 @@ def _check_redis() -> dict[str, object]:
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "redis": _check_redis()}
     ready = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+    )

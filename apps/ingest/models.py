@@ -25,7 +25,9 @@ class ImportRun(BaseModel):
     """One import of one file (or drop): status, progress, counts and readable errors with positions."""
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="import_runs")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="import_runs"
+    )
     status = models.CharField(max_length=30, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     source_name = models.CharField(max_length=500, help_text="File name or path as given")
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -34,7 +36,9 @@ class ImportRun(BaseModel):
     progress_done = models.PositiveBigIntegerField(default=0)
     progress_total = models.PositiveBigIntegerField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True, help_text="[{file, line, segment, field, code, message}]")
+    errors = models.JSONField(
+        default=list, blank=True, help_text="[{file, line, segment, field, code, message}]"
+    )
     warnings = models.JSONField(default=list, blank=True)
     result = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

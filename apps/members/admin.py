@@ -26,25 +26,49 @@ class CoordinatorInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ("member_id", "last_name", "first_name", "date_of_birth", "county_fips", "written_language")
-    search_fields = ("member_id", "last_name", "first_name", "=mbi", "=medi_cal_cin", "enrollments__subscriber_id")
+    list_display = (
+        "member_id",
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "county_fips",
+        "written_language",
+    )
+    search_fields = (
+        "member_id",
+        "last_name",
+        "first_name",
+        "=mbi",
+        "=medi_cal_cin",
+        "enrollments__subscriber_id",
+    )
     list_filter = ("dual_status", "written_language", "alternate_format", "needs_address_check")
     inlines = (EnrollmentInline, PcpInline, CoordinatorInline)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)
         if getattr(response, "status_code", 500) == 200:
             audit_record(
-                actor=request.user, action="view", resource="member.admin", member_id=object_id,
-                request=request, channel="admin",
+                actor=request.user,
+                action="view",
+                resource="member.admin",
+                member_id=object_id,
+                request=request,
+                channel="admin",
             )
         return response
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user, action="update" if change else "create", resource="member.admin",
-            member_id=obj.pk, request=request, channel="admin",
+            actor=request.user,
+            action="update" if change else "create",
+            resource="member.admin",
+            member_id=obj.pk,
+            request=request,
+            channel="admin",
         )
 
 

@@ -35,7 +35,9 @@ class DualStatus(models.TextChoices):
 
 
 class Member(BaseModel):
-    member_id = models.CharField(max_length=20, unique=True, help_text="Unified memberhub member id (on the card)")
+    member_id = models.CharField(
+        max_length=20, unique=True, help_text="Unified memberhub member id (on the card)"
+    )
     first_name = models.CharField(max_length=80)
     middle_name = models.CharField(max_length=80, blank=True)
     last_name = models.CharField(max_length=80, db_index=True)
@@ -48,7 +50,8 @@ class Member(BaseModel):
     medi_cal_aid_code = models.CharField(max_length=2, blank=True)
     dual_status = models.CharField(max_length=20, choices=DualStatus.choices, default=DualStatus.FULL_BENEFIT)
     lis_level = models.PositiveSmallIntegerField(
-        default=0, help_text="Extra Help level: 0 none, 1 full duals <=100% FPL, 2 full duals >100% FPL, 3 institutionalized/HCBS, 4 partial"
+        default=0,
+        help_text="Extra Help level: 0 none, 1 full duals <=100% FPL, 2 full duals >100% FPL, 3 institutionalized/HCBS, 4 partial",
     )
     # Mailing address (standardized), with county.
     address_line1 = models.CharField(max_length=120, blank=True)
@@ -61,7 +64,9 @@ class Member(BaseModel):
     email = models.EmailField(blank=True)
     spoken_language = models.CharField(max_length=8, default="en", help_text="ISO 639 code")
     written_language = models.CharField(max_length=8, default="en", help_text="ISO 639 code")
-    alternate_format = models.CharField(max_length=20, choices=AlternateFormat.choices, blank=True, default="")
+    alternate_format = models.CharField(
+        max_length=20, choices=AlternateFormat.choices, blank=True, default=""
+    )
     delivery_preference = models.CharField(
         max_length=20, choices=DeliveryPreference.choices, default=DeliveryPreference.MAIL
     )
@@ -78,11 +83,14 @@ class Member(BaseModel):
             models.CheckConstraint(
                 name="member_mbi_format",
                 condition=models.Q(mbi__isnull=True)
-                | models.Q(mbi__regex=r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$"),
+                | models.Q(
+                    mbi__regex=r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$"
+                ),
             ),
             models.CheckConstraint(
                 name="member_cin_format",
-                condition=models.Q(medi_cal_cin__isnull=True) | models.Q(medi_cal_cin__regex=r"^[0-9]{8}[A-Z]$"),
+                condition=models.Q(medi_cal_cin__isnull=True)
+                | models.Q(medi_cal_cin__regex=r"^[0-9]{8}[A-Z]$"),
             ),
             models.CheckConstraint(name="member_lis_level_range", condition=models.Q(lis_level__lte=4)),
         ]
@@ -111,7 +119,9 @@ class Enrollment(BaseModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Last day of coverage (inclusive)")
     subscriber_id = models.CharField(max_length=40, blank=True, help_text="The plan's own member id")
-    source = models.CharField(max_length=10, choices=EnrollmentSource.choices, default=EnrollmentSource.MANUAL)
+    source = models.CharField(
+        max_length=10, choices=EnrollmentSource.choices, default=EnrollmentSource.MANUAL
+    )
     import_run_id = models.UUIDField(null=True, blank=True)
 
     class Meta:

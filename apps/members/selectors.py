@@ -72,7 +72,9 @@ def _pair_facts(plan_codes: set[str]) -> list[PairFact]:
     pairs = AlignedPlanPair.objects.filter(
         Q(medicare_plan__code__in=plan_codes) | Q(medi_cal_plan__code__in=plan_codes)
     ).values_list("code", "medicare_plan__code", "medi_cal_plan__code", "plan_year")
-    return [PairFact(code=c, medicare_plan_code=m, medi_cal_plan_code=mc, plan_year=y) for c, m, mc, y in pairs]
+    return [
+        PairFact(code=c, medicare_plan_code=m, medi_cal_plan_code=mc, plan_year=y) for c, m, mc, y in pairs
+    ]
 
 
 def member_alignment(*, member: Member, on: dt.date | None = None) -> Alignment:
@@ -85,7 +87,9 @@ def member_alignment(*, member: Member, on: dt.date | None = None) -> Alignment:
     return alignment_on(enrollments=facts, pairs=_pair_facts({f.plan_code for f in facts}), on=on)
 
 
-def members_alignment(*, member_ids: list[uuid.UUID], on: dt.date | None = None) -> dict[uuid.UUID, Alignment]:
+def members_alignment(
+    *, member_ids: list[uuid.UUID], on: dt.date | None = None
+) -> dict[uuid.UUID, Alignment]:
     """Alignment of many members in two queries (for imports and work queues)."""
     on = on or today()
     facts: dict[uuid.UUID, list[EnrollmentFact]] = {pk: [] for pk in member_ids}

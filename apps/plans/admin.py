@@ -11,7 +11,16 @@ class ParentOrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("code", "kind", "name", "parent", "contract_id", "pbp_id", "dhcs_plan_code", "formulary_id")
+    list_display = (
+        "code",
+        "kind",
+        "name",
+        "parent",
+        "contract_id",
+        "pbp_id",
+        "dhcs_plan_code",
+        "formulary_id",
+    )
     list_filter = ("kind", "parent")
     search_fields = ("code", "name", "contract_id", "dhcs_plan_code", "formulary_id")
 

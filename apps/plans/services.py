@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
@@ -18,7 +19,7 @@ class LoadResult:
     unchanged: int = 0
 
 
-def _upsert(model: type, lookup: dict[str, object], values: dict[str, object], result: LoadResult) -> object:
+def _upsert(model: Any, lookup: dict[str, object], values: dict[str, object], result: LoadResult) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         result.created += 1
@@ -40,16 +41,27 @@ def plans_apply(*, document: PlansDocument) -> LoadResult:
     result = LoadResult()
     parents = {}
     for parent in document.parents:
-        parents[parent.code] = _upsert(ParentOrganization, {"code": parent.code}, {"name": parent.name}, result)
+        parents[parent.code] = _upsert(
+            ParentOrganization, {"code": parent.code}, {"name": parent.name}, result
+        )
     plans = {}
     for spec in document.plans:
         phones = dict(spec.phones)
         values: dict[str, object] = {
-            "kind": spec.kind, "parent": parents[spec.parent], "name": spec.name,
-            "contract_id": spec.contract_id, "pbp_id": spec.pbp_id, "segment_id": spec.segment_id,
-            "rx_bin": spec.rx_bin, "rx_pcn": spec.rx_pcn, "rx_group": spec.rx_group,
-            "formulary_id": spec.formulary_id, "dhcs_plan_code": spec.dhcs_plan_code, "website": spec.website,
-            "phone_member_services": phones.get("member_services", ""), "phone_tty": phones.get("tty", "711"),
+            "kind": spec.kind,
+            "parent": parents[spec.parent],
+            "name": spec.name,
+            "contract_id": spec.contract_id,
+            "pbp_id": spec.pbp_id,
+            "segment_id": spec.segment_id,
+            "rx_bin": spec.rx_bin,
+            "rx_pcn": spec.rx_pcn,
+            "rx_group": spec.rx_group,
+            "formulary_id": spec.formulary_id,
+            "dhcs_plan_code": spec.dhcs_plan_code,
+            "website": spec.website,
+            "phone_member_services": phones.get("member_services", ""),
+            "phone_tty": phones.get("tty", "711"),
             "phone_nurse_line": phones.get("nurse_line", ""),
             "phone_behavioral_health": phones.get("behavioral_health", ""),
             "phone_pharmacy_help": phones.get("pharmacy_help", ""),
@@ -61,8 +73,12 @@ def plans_apply(*, document: PlansDocument) -> LoadResult:
             AlignedPlanPair,
             {"code": pair.code},
             {
-                "name": pair.name, "parent": medicare.parent, "medicare_plan": medicare,  # type: ignore[attr-defined]
-                "medi_cal_plan": plans[pair.medi_cal], "plan_year": pair.plan_year, "counties": list(pair.counties),
+                "name": pair.name,
+                "parent": medicare.parent,
+                "medicare_plan": medicare,  # type: ignore[attr-defined]
+                "medi_cal_plan": plans[pair.medi_cal],
+                "plan_year": pair.plan_year,
+                "counties": list(pair.counties),
             },
             result,
         )

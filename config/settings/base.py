@@ -118,20 +118,20 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEMBERHUB_HASH_KEY = env("MEMBERHUB_HASH_KEY", default="dev-only-hash-key")
 
 # Components (each may add settings; *_BEAT_SCHEDULE dicts are merged into CELERY_BEAT_SCHEDULE below).
-from config.settings.components.celery import *  # noqa: E402,F403
-from config.settings.components.drf import *  # noqa: E402,F403
-from config.settings.components.logging import *  # noqa: E402,F403
-from config.settings.components.security import *  # noqa: E402,F403
-from config.settings.components.storage import *  # noqa: E402,F403
-from config.settings.components.plans import *  # noqa: E402,F403
-from config.settings.components.enrollment import *  # noqa: E402,F403
-from config.settings.components.directory import *  # noqa: E402,F403
-from config.settings.components.formulary import *  # noqa: E402,F403
+from config.settings.components.appeals import *  # noqa: E402,F403
 from config.settings.components.benefits import *  # noqa: E402,F403
 from config.settings.components.cards import *  # noqa: E402,F403
-from config.settings.components.notices import *  # noqa: E402,F403
-from config.settings.components.appeals import *  # noqa: E402,F403
+from config.settings.components.celery import *  # noqa: E402,F403
+from config.settings.components.directory import *  # noqa: E402,F403
 from config.settings.components.doors import *  # noqa: E402,F403
+from config.settings.components.drf import *  # noqa: E402,F403
+from config.settings.components.enrollment import *  # noqa: E402,F403
+from config.settings.components.formulary import *  # noqa: E402,F403
+from config.settings.components.logging import *  # noqa: E402,F403
+from config.settings.components.notices import *  # noqa: E402,F403
+from config.settings.components.plans import *  # noqa: E402,F403
+from config.settings.components.security import *  # noqa: E402,F403
+from config.settings.components.storage import *  # noqa: E402,F403
 
 CELERY_BEAT_SCHEDULE = {
     key: value

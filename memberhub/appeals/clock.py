@@ -136,9 +136,7 @@ def clock_from_decision(*, table: RuleTable, rule_key: str, decided_at: dt.datet
     rule = table.get(rule_key, on=local_date(decided_at, tz))
     if rule.anchor is not Anchor.DECISION:
         raise InvalidCase(f"Rule {rule_key!r} is not a decision clock", rule_key=rule_key)
-    return Clock(
-        rule=rule, started_at=decided_at.astimezone(tz), due_at=add_span(decided_at, rule.limit, tz)
-    )
+    return Clock(rule=rule, started_at=decided_at.astimezone(tz), due_at=add_span(decided_at, rule.limit, tz))
 
 
 @dataclass(frozen=True)
@@ -169,25 +167,20 @@ def extension_compute(
     """
     require_aware(now, name="now")
     if not rule.allows_extension or rule.extension_max_days is None:
-        raise ExtensionNotAllowed(
-            f"Rule {rule.key} ({rule.citation}) allows no extension", rule_key=rule.key
-        )
+        raise ExtensionNotAllowed(f"Rule {rule.key} ({rule.citation}) allows no extension", rule_key=rule.key)
     if days < 1:
         raise ExtensionNotAllowed("An extension is at least 1 day", field="days")
     total = days_already_extended + days
     if total > rule.extension_max_days:
         remaining = rule.extension_max_days - days_already_extended
         raise ExtensionNotAllowed(
-            f"Rule {rule.key} allows at most {rule.extension_max_days} days of extension; "
-            f"{remaining} left",
+            f"Rule {rule.key} allows at most {rule.extension_max_days} days of extension; {remaining} left",
             field="days",
             max_days=rule.extension_max_days,
             remaining_days=remaining,
         )
     if as_utc(now) > as_utc(current_due_at):
-        raise ExtensionNotAllowed(
-            "An extension must be taken before the case is due", field="days"
-        )
+        raise ExtensionNotAllowed("An extension must be taken before the case is due", field="days")
     if not reason.strip():
         raise ExtensionNotAllowed(
             "Give the reason for the extension (it goes into the notice to the member)",
@@ -248,9 +241,7 @@ def filing_window_check(
     """
     filed_on = local_date(filed_at, table.timezone)
     if notice_date > filed_on:
-        raise InvalidCase(
-            "The notice date is after the date the request was received", field="notice_date"
-        )
+        raise InvalidCase("The notice date is after the date the request was received", field="notice_date")
     rule = table.get(rule_key, on=filed_on)
     last_day = window_last_day(
         rule=rule, notice_date=notice_date, action_effective_date=action_effective_date

@@ -97,9 +97,7 @@ def continuation_evaluate(
         refusals.append(ContinuationRefusal.AUTHORIZATION_EXPIRED)
     if not is_requested:
         refusals.append(ContinuationRefusal.NOT_REQUESTED)
-    return ContinuationDecision(
-        is_granted=not refusals, window_last_day=last_day, refusals=tuple(refusals)
-    )
+    return ContinuationDecision(is_granted=not refusals, window_last_day=last_day, refusals=tuple(refusals))
 
 
 class ContinuationEndReason(StrEnum):

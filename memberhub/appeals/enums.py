@@ -62,9 +62,7 @@ class Status(StrEnum):
     ROUTED_OUT = "routed_out"  # Part D: handed to the Part D process, not worked here
 
 
-OPEN_STATUSES: frozenset[Status] = frozenset(
-    {Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_REVIEW}
-)
+OPEN_STATUSES: frozenset[Status] = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_REVIEW})
 
 
 class Outcome(StrEnum):
@@ -74,9 +72,7 @@ class Outcome(StrEnum):
     RESOLVED = "resolved"  # grievances: resolved and answered (no coverage decision)
 
 
-ADVERSE_OUTCOMES: frozenset[Outcome] = frozenset(
-    {Outcome.ADVERSE, Outcome.PARTIALLY_FAVORABLE}
-)
+ADVERSE_OUTCOMES: frozenset[Outcome] = frozenset({Outcome.ADVERSE, Outcome.PARTIALLY_FAVORABLE})
 
 
 class ExtensionRequester(StrEnum):

@@ -27,6 +27,7 @@ class InvalidTimestamp(AppealsError):
 
 class IllegalTransition(AppealsError):
     code = "appeals.illegal_transition"
+    http_status = 409
 
 
 class ExtensionNotAllowed(AppealsError):

@@ -90,10 +90,7 @@ def resolution_clock(
     if routing.is_routed_out_entirely:
         raise InvalidCase(PART_D_ROUTING_NOTE, field="programs")
     keys = sorted(
-        {
-            resolution_rule_key(kind=kind, program=program, priority=priority)
-            for program in routing.integrated
-        }
+        {resolution_rule_key(kind=kind, program=program, priority=priority) for program in routing.integrated}
     )
     clocks = [
         clock_compute(
@@ -149,9 +146,7 @@ def expedite_decide(
         )
     reason = refusal_reason.strip()
     if not reason:
-        raise InvalidCase(
-            "Give the reason expedited handling is refused", field="expedite_refusal_reason"
-        )
+        raise InvalidCase("Give the reason expedited handling is refused", field="expedite_refusal_reason")
     return ExpediteDecision(Priority.STANDARD, True, False, reason)
 
 

@@ -165,9 +165,7 @@ def parse_rule_table(data: Any, *, source: str = "<memory>") -> RuleTable:
     if not isinstance(data, dict):
         raise RuleTableError(f"{source}: the rule table must be a mapping", file=source)
     if data.get("schema") != SCHEMA:
-        raise RuleTableError(
-            f"{source}: field 'schema' must be {SCHEMA!r}", file=source, field="schema"
-        )
+        raise RuleTableError(f"{source}: field 'schema' must be {SCHEMA!r}", file=source, field="schema")
     tz_name = data.get("timezone")
     try:
         timezone = ZoneInfo(str(tz_name))
@@ -189,9 +187,7 @@ def parse_rule_table(data: Any, *, source: str = "<memory>") -> RuleTable:
         _check_no_overlap(key, versions, source=source)
     missing = [key for key in REQUIRED_KEYS if key not in by_key]
     if missing:
-        raise RuleTableError(
-            f"{source}: missing rules: {', '.join(missing)}", file=source, missing=missing
-        )
+        raise RuleTableError(f"{source}: missing rules: {', '.join(missing)}", file=source, missing=missing)
     return RuleTable(
         timezone=timezone,
         rules=tuple(rules),
@@ -303,9 +299,7 @@ class _RuleReader:
 
 def _parse_rule(raw: Any, *, index: int, source: str) -> Rule:
     if not isinstance(raw, dict):
-        raise RuleTableError(
-            f"{source}: rules[{index}] must be a mapping", file=source, rule_index=index
-        )
+        raise RuleTableError(f"{source}: rules[{index}] must be a mapping", file=source, rule_index=index)
     reader = _RuleReader(raw, index=index, source=source)
     known = {
         "key",

@@ -22,9 +22,7 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = {
 }
 
 # Statuses in which the resolution clock runs (the case is waiting for the plan's decision).
-CLOCK_RUNNING: frozenset[Status] = frozenset(
-    {Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_REVIEW}
-)
+CLOCK_RUNNING: frozenset[Status] = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_REVIEW})
 
 
 def transitions_allowed(current: Status) -> frozenset[Status]:

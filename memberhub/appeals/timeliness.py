@@ -45,9 +45,7 @@ class TimelinessRow:
 _KIND_ORDER = {kind: i for i, kind in enumerate(CaseKind)}
 
 
-def timeliness_report(
-    cases: Iterable[CaseTiming], *, tz: ZoneInfo, now: dt.datetime
-) -> list[TimelinessRow]:
+def timeliness_report(cases: Iterable[CaseTiming], *, tz: ZoneInfo, now: dt.datetime) -> list[TimelinessRow]:
     buckets: dict[tuple[str, str, CaseKind], dict[str, float]] = defaultdict(
         lambda: {"resolved": 0, "on_time": 0, "late": 0, "open_overdue": 0, "days": 0.0}
     )

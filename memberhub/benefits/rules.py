@@ -34,16 +34,14 @@ from memberhub.errors import ConfigurationError, DomainError
 
 
 class DualStatus(StrEnum):
-    """Medicare-Medicaid dual eligibility categories (CMS dual status codes map onto these in configuration)."""
+    """Dual status codes as the members app stores them (apps.members.models.DualStatus)."""
 
+    FULL_BENEFIT = "full_benefit"  # QMB+, SLMB+ and other full-benefit duals: full Medi-Cal
     QMB_ONLY = "qmb_only"
-    QMB_PLUS = "qmb_plus"
     SLMB_ONLY = "slmb_only"
-    SLMB_PLUS = "slmb_plus"
     QI = "qi"
     QDWI = "qdwi"
-    FBDE = "fbde"  # other full-benefit dual eligible
-    NOT_DUAL = "not_dual"  # no Medi-Cal help on file (or unknown)
+    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -264,8 +264,7 @@ def _part_d_quote(
         return CostQuote(days, pharmacy, Payer.PART_D, None, basis="not_offered")
     if share.kind == CostKind.COPAY:
         plan = share.amount if share.amount is not None else Decimal("0")
-        amount = _min(plan, lis_cap, insulin_cap)
-        assert amount is not None
+        amount = min(v for v in (plan, lis_cap, insulin_cap) if v is not None)
         basis = "plan_copay"
         if amount < plan:
             basis = "lis_copay" if amount == lis_cap else "insulin_cap"

@@ -77,9 +77,16 @@ PART_D_EXCLUDED_CATEGORIES: dict[str, str] = {
 }
 
 _BILLING_UNITS = {
-    "EA": "each", "EACH": "each", "ML": "ml", "MILLILITER": "ml", "MILLILITERS": "ml",
-    "GM": "gm", "G": "gm", "GRAM": "gm", "GRAMS": "gm",
-}  # fmt: skip
+    "EA": "each",
+    "EACH": "each",
+    "ML": "ml",
+    "MILLILITER": "ml",
+    "MILLILITERS": "ml",
+    "GM": "gm",
+    "G": "gm",
+    "GRAM": "gm",
+    "GRAMS": "gm",
+}
 _CDL_PARTS = frozenset({1, 2, 3, 8})
 
 
@@ -164,9 +171,7 @@ def _excluded_category(value: str | None, cdl_part: int) -> str | None:
         return "otc" if cdl_part in (2, 3) else None
     key = text.lower().replace("-", "_").replace(" ", "_")
     if key not in PART_D_EXCLUDED_CATEGORIES:
-        raise FieldError(
-            f"unknown Part D excluded category {text!r} (one of {', '.join(PART_D_EXCLUDED_CATEGORIES)})"
-        )
+        raise FieldError(f"unknown Part D excluded category {text!r} (one of {', '.join(PART_D_EXCLUDED_CATEGORIES)})")
     return key
 
 
@@ -225,17 +230,21 @@ def read_contract_drugs_list(stream: IO[bytes], *, file: str) -> list[MediCalRxR
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-            raise FormularyFileError(
-                f"expected {len(header)} fields, found {len(values)}", file=file, line=line
-            )
+            raise FormularyFileError(f"expected {len(header)} fields, found {len(values)}", file=file, line=line)
         row = _build_row(_Fields(file=file, line=line, columns=columns, values=values))
-        key = (row.drug_name.lower(), (row.strength or "").lower(), row.dosage_form.lower(),
-               row.ndc, row.effective_from)  # fmt: skip
+        key = (
+            row.drug_name.lower(),
+            (row.strength or "").lower(),
+            row.dosage_form.lower(),
+            row.ndc,
+            row.effective_from,
+        )
         if key in seen:
             raise FormularyFileError(
                 f"duplicate entry (same drug, strength, form, NDC and start date as line {seen[key]})",
-                file=file, line=line,
-            )  # fmt: skip
+                file=file,
+                line=line,
+            )
         seen[key] = line
         rows.append(row)
     return rows
@@ -320,17 +329,13 @@ def _build_row(f: _Fields) -> MediCalRxRow:
         age_min=age_min,
         age_max=age_max,
         quantity_limit=(
-            QuantityLimit(amount=ql_amount, days=ql_days)
-            if ql_amount is not None or ql_days is not None
-            else None
+            QuantityLimit(amount=ql_amount, days=ql_days) if ql_amount is not None or ql_days is not None else None
         ),
         labeler_codes=f.get("LABELER_CODES", _labelers),
         diagnosis_restriction=f.get("DIAGNOSIS_RESTRICTION", clean),
         has_step_therapy=bool(f.get("STEP_THERAPY", parse_flag)) or cdl_part == 8,
         has_prior_authorization=bool(f.get("PRIOR_AUTHORIZATION", parse_flag)),
-        part_d_excluded_category=f.get(
-            "PART_D_EXCLUDED_CATEGORY", lambda v: _excluded_category(v, cdl_part)
-        ),
+        part_d_excluded_category=f.get("PART_D_EXCLUDED_CATEGORY", lambda v: _excluded_category(v, cdl_part)),
         effective_from=effective_from,
         effective_to=effective_to,
         revision_date=f.get("REVISION_DATE", parse_date),

@@ -20,14 +20,41 @@ from memberhub.formulary.values import NDC11_RE, RXCUI_RE
 
 # RXNCONSO.RRF: RXCUI|LAT|TS|LUI|STT|SUI|ISPREF|RXAUI|SAUI|SCUI|SDUI|SAB|TTY|CODE|STR|SRL|SUPPRESS|CVF|
 RXNCONSO_COLUMNS = (
-    "RXCUI", "LAT", "TS", "LUI", "STT", "SUI", "ISPREF", "RXAUI", "SAUI", "SCUI", "SDUI", "SAB",
-    "TTY", "CODE", "STR", "SRL", "SUPPRESS", "CVF",
-)  # fmt: skip
+    "RXCUI",
+    "LAT",
+    "TS",
+    "LUI",
+    "STT",
+    "SUI",
+    "ISPREF",
+    "RXAUI",
+    "SAUI",
+    "SCUI",
+    "SDUI",
+    "SAB",
+    "TTY",
+    "CODE",
+    "STR",
+    "SRL",
+    "SUPPRESS",
+    "CVF",
+)
 # RXNSAT.RRF: RXCUI|LUI|SUI|RXAUI|STYPE|CODE|ATUI|SATUI|ATN|SAB|ATV|SUPPRESS|CVF|
 RXNSAT_COLUMNS = (
-    "RXCUI", "LUI", "SUI", "RXAUI", "STYPE", "CODE", "ATUI", "SATUI", "ATN", "SAB", "ATV",
-    "SUPPRESS", "CVF",
-)  # fmt: skip
+    "RXCUI",
+    "LUI",
+    "SUI",
+    "RXAUI",
+    "STYPE",
+    "CODE",
+    "ATUI",
+    "SATUI",
+    "ATN",
+    "SAB",
+    "ATV",
+    "SUPPRESS",
+    "CVF",
+)
 
 # Term types a member needs, best first when one RxCUI carries several.
 TTY_PRIORITY = ("SCD", "SBD", "GPCK", "BPCK", "IN", "PIN", "MIN", "BN")
@@ -50,9 +77,7 @@ class NdcLink:
     line: int
 
 
-def _rrf_lines(
-    stream: IO[bytes], *, file: str, width: int
-) -> Iterator[tuple[int, list[bytes]]]:
+def _rrf_lines(stream: IO[bytes], *, file: str, width: int) -> Iterator[tuple[int, list[bytes]]]:
     line = 0
     for raw in buffered(stream):
         line += 1
@@ -73,9 +98,7 @@ def _check_rxcui(value: str, *, file: str, line: int) -> str:
     return value
 
 
-def read_rxnconso(
-    stream: IO[bytes], *, file: str, ttys: Collection[str] = TTY_PRIORITY
-) -> Iterator[RxNormConcept]:
+def read_rxnconso(stream: IO[bytes], *, file: str, ttys: Collection[str] = TTY_PRIORITY) -> Iterator[RxNormConcept]:
     """SAB=RXNORM, English, not suppressed atoms of the wanted term types (UTF-8 text)."""
     wanted = frozenset(t.encode() for t in ttys)
     for line, parts in _rrf_lines(stream, file=file, width=len(RXNCONSO_COLUMNS)):
@@ -86,16 +109,12 @@ def read_rxnconso(
         try:
             name = parts[14].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FormularyFileError(
-                f"STR is not UTF-8: {exc.reason}", file=file, line=line, column="STR"
-            ) from None
+            raise FormularyFileError(f"STR is not UTF-8: {exc.reason}", file=file, line=line, column="STR") from None
         rxcui = _check_rxcui(parts[0].decode("ascii", "replace"), file=file, line=line)
         yield RxNormConcept(rxcui=rxcui, tty=parts[12].decode("ascii"), name=name, line=line)
 
 
-def read_rxnsat_ndcs(
-    stream: IO[bytes], *, file: str, rxcuis: Collection[str] | None = None
-) -> Iterator[NdcLink]:
+def read_rxnsat_ndcs(stream: IO[bytes], *, file: str, rxcuis: Collection[str] | None = None) -> Iterator[NdcLink]:
     """NDC attributes normalized by RxNorm (SAB=RXNORM, ATN=NDC, 11 digits)."""
     keep = None if rxcuis is None else frozenset(r.encode() for r in rxcuis)
     for line, parts in _rrf_lines(stream, file=file, width=len(RXNSAT_COLUMNS)):

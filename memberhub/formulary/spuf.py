@@ -42,10 +42,10 @@ from memberhub.formulary.values import (
     parse_int,
 )
 
-try:  # CMS builds some release zips with Deflate64, which the standard library cannot inflate.
-    import zipfile_deflate64  # type: ignore[import-untyped]  # noqa: F401
-except ImportError:  # pragma: no cover - optional accelerator of compatibility
-    pass
+# CMS builds some release zips with Deflate64, which the standard library cannot inflate;
+# zipfile-deflate64 patches zipfile to read them.
+with contextlib.suppress(ImportError):
+    import zipfile_deflate64  # noqa: F401
 
 ENCODING = "cp1252"
 _SPOOL_BYTES = 64 << 20
@@ -131,9 +131,7 @@ def _is_text_name(name: str) -> bool:
 
 
 @contextlib.contextmanager
-def _open_nested(
-    outer_path: Path, chain: tuple[str, ...]
-) -> Iterator[IO[bytes]]:
+def _open_nested(outer_path: Path, chain: tuple[str, ...]) -> Iterator[IO[bytes]]:
     """Open member ``chain[-1]`` reached through the nested zips ``chain[:-1]``.
 
     Inner zips are spooled to a temporary file (a zip needs a seekable file to read its
@@ -399,11 +397,13 @@ def _quantity_limit(row: Row, flag: bool, amount_col: str, days_col: str) -> Qua
     if not flag and amount is None and days is None:
         return None
     if amount is not None and amount < 0:
-        raise FormularyFileError("quantity limit must not be negative", file=row.header.file,
-                                 line=row.line, column=amount_col)
+        raise FormularyFileError(
+            "quantity limit must not be negative", file=row.header.file, line=row.line, column=amount_col
+        )
     if days is not None and days <= 0:
-        raise FormularyFileError("quantity limit days must be positive", file=row.header.file,
-                                 line=row.line, column=days_col)
+        raise FormularyFileError(
+            "quantity limit days must be positive", file=row.header.file, line=row.line, column=days_col
+        )
     return QuantityLimit(amount=amount, days=days)
 
 
@@ -422,14 +422,30 @@ def _key_filter(keys: Collection[str] | None) -> Callable[[bytes], bool] | None:
 
 PLAN_INFORMATION_REQUIRED = ("CONTRACT_ID", "PLAN_ID", "SEGMENT_ID", "FORMULARY_ID")
 BASIC_FORMULARY_REQUIRED = (
-    "FORMULARY_ID", "CONTRACT_YEAR", "RXCUI", "NDC", "TIER_LEVEL_VALUE", "QUANTITY_LIMIT_YN",
-    "QUANTITY_LIMIT_AMOUNT", "QUANTITY_LIMIT_DAYS", "PRIOR_AUTHORIZATION_YN", "STEP_THERAPY_YN",
-)  # fmt: skip
+    "FORMULARY_ID",
+    "CONTRACT_YEAR",
+    "RXCUI",
+    "NDC",
+    "TIER_LEVEL_VALUE",
+    "QUANTITY_LIMIT_YN",
+    "QUANTITY_LIMIT_AMOUNT",
+    "QUANTITY_LIMIT_DAYS",
+    "PRIOR_AUTHORIZATION_YN",
+    "STEP_THERAPY_YN",
+)
 EXCLUDED_DRUGS_REQUIRED = ("CONTRACT_ID", "PLAN_ID", "RXCUI", "TIER")
 BENEFICIARY_COST_REQUIRED = (
-    "CONTRACT_ID", "PLAN_ID", "SEGMENT_ID", "COVERAGE_LEVEL", "TIER", "DAYS_SUPPLY",
-    "COST_TYPE_PREF", "COST_AMT_PREF", "COST_TYPE_NONPREF", "COST_AMT_NONPREF",
-)  # fmt: skip
+    "CONTRACT_ID",
+    "PLAN_ID",
+    "SEGMENT_ID",
+    "COVERAGE_LEVEL",
+    "TIER",
+    "DAYS_SUPPLY",
+    "COST_TYPE_PREF",
+    "COST_AMT_PREF",
+    "COST_TYPE_NONPREF",
+    "COST_AMT_NONPREF",
+)
 INSULIN_COST_REQUIRED = ("CONTRACT_ID", "PLAN_ID", "SEGMENT_ID", "TIER", "DAYS_SUPPLY")
 
 
@@ -438,9 +454,12 @@ def read_plan_information(
 ) -> Iterator[PlanInformationRow]:
     """Plan Information rows; ``contracts`` keeps only those CONTRACT_IDs (filter early)."""
     _, rows = read_delimited(
-        stream, file=file, required=PLAN_INFORMATION_REQUIRED, encoding=ENCODING,
+        stream,
+        file=file,
+        required=PLAN_INFORMATION_REQUIRED,
+        encoding=ENCODING,
         raw_filter=("CONTRACT_ID", pred) if (pred := _key_filter(contracts)) else None,
-    )  # fmt: skip
+    )
     for row in rows:
         yield PlanInformationRow(
             contract_id=row.parse("CONTRACT_ID", _contract),
@@ -468,9 +487,12 @@ def read_basic_formulary(
     """
     pred = _key_filter(formulary_ids)
     _, rows = read_delimited(
-        stream, file=file, required=BASIC_FORMULARY_REQUIRED, encoding=ENCODING,
+        stream,
+        file=file,
+        required=BASIC_FORMULARY_REQUIRED,
+        encoding=ENCODING,
         raw_filter=("FORMULARY_ID", pred) if pred else None,
-    )  # fmt: skip
+    )
     for row in rows:
         has_ql = row.parse("QUANTITY_LIMIT_YN", _flag_default_false)
         yield BasicFormularyRow(
@@ -495,9 +517,12 @@ def read_excluded_drugs(
     """Excluded Drugs Formulary (plan supplemental coverage of Part D-excluded drugs)."""
     pred = _key_filter(contracts)
     _, rows = read_delimited(
-        stream, file=file, required=EXCLUDED_DRUGS_REQUIRED, encoding=ENCODING,
+        stream,
+        file=file,
+        required=EXCLUDED_DRUGS_REQUIRED,
+        encoding=ENCODING,
         raw_filter=("CONTRACT_ID", pred) if pred else None,
-    )  # fmt: skip
+    )
     for row in rows:
         has_ql = row.parse("QUANTITY_LIMIT_YN", _flag_default_false)
         yield ExcludedDrugRow(
@@ -530,9 +555,12 @@ def read_beneficiary_cost(
 ) -> Iterator[BeneficiaryCostRow]:
     pred = _key_filter(contracts)
     _, rows = read_delimited(
-        stream, file=file, required=BENEFICIARY_COST_REQUIRED, encoding=ENCODING,
+        stream,
+        file=file,
+        required=BENEFICIARY_COST_REQUIRED,
+        encoding=ENCODING,
         raw_filter=("CONTRACT_ID", pred) if pred else None,
-    )  # fmt: skip
+    )
     for row in rows:
         yield BeneficiaryCostRow(
             contract_id=row.parse("CONTRACT_ID", _contract),
@@ -548,13 +576,19 @@ def read_beneficiary_cost(
                 row, "COST_TYPE_NONPREF", "COST_AMT_NONPREF", "COST_MIN_AMT_NONPREF", "COST_MAX_AMT_NONPREF"
             ),
             preferred_mail=_cost_share(
-                row, "COST_TYPE_MAIL_PREF", "COST_AMT_MAIL_PREF", "COST_MIN_AMT_MAIL_PREF",
+                row,
+                "COST_TYPE_MAIL_PREF",
+                "COST_AMT_MAIL_PREF",
+                "COST_MIN_AMT_MAIL_PREF",
                 "COST_MAX_AMT_MAIL_PREF",
-            ),  # fmt: skip
+            ),
             standard_mail=_cost_share(
-                row, "COST_TYPE_MAIL_NONPREF", "COST_AMT_MAIL_NONPREF", "COST_MIN_AMT_MAIL_NONPREF",
+                row,
+                "COST_TYPE_MAIL_NONPREF",
+                "COST_AMT_MAIL_NONPREF",
+                "COST_MIN_AMT_MAIL_NONPREF",
                 "COST_MAX_AMT_MAIL_NONPREF",
-            ),  # fmt: skip
+            ),
             is_specialty_tier=row.parse("TIER_SPECIALTY_YN", _flag_default_false),
             deductible_applies=row.parse("DED_APPLIES_YN", _flag_default_false),
             line=row.line,
@@ -566,9 +600,12 @@ def read_insulin_cost(
 ) -> Iterator[InsulinCostRow]:
     pred = _key_filter(contracts)
     _, rows = read_delimited(
-        stream, file=file, required=INSULIN_COST_REQUIRED, encoding=ENCODING,
+        stream,
+        file=file,
+        required=INSULIN_COST_REQUIRED,
+        encoding=ENCODING,
         raw_filter=("CONTRACT_ID", pred) if pred else None,
-    )  # fmt: skip
+    )
     for row in rows:
         yield InsulinCostRow(
             contract_id=row.parse("CONTRACT_ID", _contract),
@@ -651,8 +688,10 @@ def read_part_d_release(
                 if previous != plan_row.formulary_id:
                     raise FormularyFileError(
                         f"plan {key} lists two formularies ({previous}, {plan_row.formulary_id})",
-                        file=tf.name, line=plan_row.line, column="FORMULARY_ID",
-                    )  # fmt: skip
+                        file=tf.name,
+                        line=plan_row.line,
+                        column="FORMULARY_ID",
+                    )
         notify(SpufTable.PLAN_INFORMATION.value, len(plan_rows))
     for key in sorted(wanted, key=str):
         if key not in formulary_by_plan:
@@ -660,8 +699,7 @@ def read_part_d_release(
                 formulary_by_plan[key] = configured[key]
             else:
                 raise FormularyFileError(
-                    f"plan {key} is not in the release's Plan Information and has no configured "
-                    "formulary id",
+                    f"plan {key} is not in the release's Plan Information and has no configured formulary id",
                     file=source,
                     code="formulary.unknown_formulary",
                 )
@@ -677,8 +715,10 @@ def read_part_d_release(
             if key2 in seen:
                 raise FormularyFileError(
                     f"duplicate row for formulary {basic_row.formulary_id} and NDC {basic_row.ndc}",
-                    file=basic_tf.name, line=basic_row.line, column="NDC",
-                )  # fmt: skip
+                    file=basic_tf.name,
+                    line=basic_row.line,
+                    column="NDC",
+                )
             seen.add(key2)
             if basic_row.contract_year is not None:
                 years.add(basic_row.contract_year)
@@ -691,8 +731,10 @@ def read_part_d_release(
         if formulary_id not in present:
             raise FormularyFileError(
                 f"formulary {formulary_id} of plan {key} has no rows in the Basic Drugs Formulary",
-                file=basic_tf.name, column="FORMULARY_ID", code="formulary.unknown_formulary",
-            )  # fmt: skip
+                file=basic_tf.name,
+                column="FORMULARY_ID",
+                code="formulary.unknown_formulary",
+            )
 
     plan_pairs = {(k.contract_id, k.plan_id) for k in wanted}
     excluded_rows: list[ExcludedDrugRow] = []
@@ -700,27 +742,30 @@ def read_part_d_release(
         tf = tables[SpufTable.EXCLUDED_DRUGS]
         with tf.open() as fh:
             excluded_rows = [
-                r for r in read_excluded_drugs(fh, file=tf.name, contracts=contracts)
+                r
+                for r in read_excluded_drugs(fh, file=tf.name, contracts=contracts)
                 if (r.contract_id, r.plan_id) in plan_pairs
-            ]  # fmt: skip
+            ]
         notify(SpufTable.EXCLUDED_DRUGS.value, len(excluded_rows))
     cost_rows: list[BeneficiaryCostRow] = []
     if SpufTable.BENEFICIARY_COST in tables:
         tf = tables[SpufTable.BENEFICIARY_COST]
         with tf.open() as fh:
             cost_rows = [
-                r for r in read_beneficiary_cost(fh, file=tf.name, contracts=contracts)
+                r
+                for r in read_beneficiary_cost(fh, file=tf.name, contracts=contracts)
                 if PlanKey(r.contract_id, r.plan_id, r.segment_id) in wanted
-            ]  # fmt: skip
+            ]
         notify(SpufTable.BENEFICIARY_COST.value, len(cost_rows))
     insulin_rows: list[InsulinCostRow] = []
     if SpufTable.INSULIN_BENEFICIARY_COST in tables:
         tf = tables[SpufTable.INSULIN_BENEFICIARY_COST]
         with tf.open() as fh:
             insulin_rows = [
-                r for r in read_insulin_cost(fh, file=tf.name, contracts=contracts)
+                r
+                for r in read_insulin_cost(fh, file=tf.name, contracts=contracts)
                 if PlanKey(r.contract_id, r.plan_id, r.segment_id) in wanted
-            ]  # fmt: skip
+            ]
         notify(SpufTable.INSULIN_BENEFICIARY_COST.value, len(insulin_rows))
 
     info = release_from_name(path.name)
@@ -734,8 +779,9 @@ def read_part_d_release(
     if len(years) > 1 and contract_year is None:
         raise FormularyFileError(
             f"the Basic Drugs Formulary mixes contract years {sorted(years)}",
-            file=basic_tf.name, column="CONTRACT_YEAR",
-        )  # fmt: skip
+            file=basic_tf.name,
+            column="CONTRACT_YEAR",
+        )
     if year is None:
         raise FormularyFileError(
             "cannot tell the contract year (no CONTRACT_YEAR values and none in the file name)",

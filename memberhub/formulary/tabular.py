@@ -57,7 +57,7 @@ class Row:
 def buffered(stream: IO[bytes]) -> IO[bytes]:
     if isinstance(stream, io.BufferedReader):
         return stream
-    return io.BufferedReader(stream, buffer_size=1 << 20)  # type: ignore[arg-type]
+    return io.BufferedReader(stream, buffer_size=1 << 20)  # type: ignore[type-var]
 
 
 def read_delimited(
@@ -117,9 +117,7 @@ def read_delimited(
                 if len(parts) > width and not any(p.strip() for p in parts[width:]):
                     del parts[width:]
                 else:
-                    raise FormularyFileError(
-                        f"expected {width} fields, found {len(parts)}", file=file, line=line_no
-                    )
+                    raise FormularyFileError(f"expected {width} fields, found {len(parts)}", file=file, line=line_no)
             if predicate is not None and not predicate(parts[filter_idx]):
                 continue
             try:

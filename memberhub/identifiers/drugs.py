@@ -28,13 +28,17 @@ def ndc_to_11(value: str) -> str:
             return parts[0] + "0" + parts[1] + parts[2]
         if lengths == (5, 4, 1):
             return parts[0] + parts[1] + "0" + parts[2]
-        raise InvalidIdentifier("NDC", "segments", f"{value!r} has segments {lengths}; expected 4-4-2, 5-3-2, 5-4-1 or 5-4-2")
+        raise InvalidIdentifier(
+            "NDC", "segments", f"{value!r} has segments {lengths}; expected 4-4-2, 5-3-2, 5-4-1 or 5-4-2"
+        )
     if not cleaned.isdigit():
         raise InvalidIdentifier("NDC", "digits", f"{value!r} must contain digits and hyphens only")
     if len(cleaned) == 11:
         return cleaned
     if len(cleaned) == 10:
-        raise InvalidIdentifier("NDC", "ambiguous", f"{value!r}: a 10-digit NDC needs its hyphens to be converted")
+        raise InvalidIdentifier(
+            "NDC", "ambiguous", f"{value!r}: a 10-digit NDC needs its hyphens to be converted"
+        )
     raise InvalidIdentifier("NDC", "length", f"{value!r} must have 10 (hyphenated) or 11 digits")
 
 
@@ -46,5 +50,7 @@ def format_ndc(value: str) -> str:
 def normalize_rxcui(value: str | int) -> str:
     cleaned = str(value).strip()
     if not _RXCUI.match(cleaned) or int(cleaned) == 0:
-        raise InvalidIdentifier("RxCUI", "pattern", f"{value!r} must be a positive integer of at most 8 digits")
+        raise InvalidIdentifier(
+            "RxCUI", "pattern", f"{value!r} must be a positive integer of at most 8 digits"
+        )
     return str(int(cleaned))

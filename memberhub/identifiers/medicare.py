@@ -14,7 +14,9 @@ def validate_contract_id(value: str) -> str:
     cleaned = value.strip().upper()
     if not _CONTRACT.match(cleaned):
         raise InvalidIdentifier(
-            "Medicare contract", "pattern", f"{value!r} must be H, R, S or E followed by 4 digits (e.g. H1234)"
+            "Medicare contract",
+            "pattern",
+            f"{value!r} must be H, R, S or E followed by 4 digits (e.g. H1234)",
         )
     return cleaned
 
@@ -53,6 +55,10 @@ class PlanKey:
 def parse_plan_key(value: str) -> PlanKey:
     match = _KEY.match(value.strip().upper())
     if not match:
-        raise InvalidIdentifier("Medicare plan key", "pattern", f"{value!r} must look like H1234-001 or H1234-001-000")
+        raise InvalidIdentifier(
+            "Medicare plan key", "pattern", f"{value!r} must look like H1234-001 or H1234-001-000"
+        )
     contract, pbp, segment = match.groups()
-    return PlanKey(validate_contract_id(contract), validate_pbp_id(pbp), validate_segment_id(segment or "000"))
+    return PlanKey(
+        validate_contract_id(contract), validate_pbp_id(pbp), validate_segment_id(segment or "000")
+    )

@@ -30,7 +30,7 @@ from memberhub.notices.context import (
     notice_context_parse,
 )
 from memberhub.notices.errors import NoticeTemplateError
-from memberhub.notices.kinds import NoticeKind
+from memberhub.notices.kinds import NoticeKind, kind_value_message_keys
 from memberhub.notices.rules import (
     Deadline,
     appeal_decision_deadlines,
@@ -39,7 +39,12 @@ from memberhub.notices.rules import (
     notice_due_date,
     notice_print_format,
 )
-from memberhub.notices.templates import BlockType, TemplateVersion, template_version_get, template_version_select
+from memberhub.notices.templates import (
+    BlockType,
+    TemplateVersion,
+    template_version_get,
+    template_version_select,
+)
 
 CONTACT_KEYS = ("member_services", "tty", "nurse_line", "behavioral_health", "pharmacy_help")
 
@@ -218,7 +223,9 @@ class LanguageChoice:
     fallback: bool
 
 
-def notice_language_choose(*, config: NoticeConfig, template: TemplateVersion, requested: str) -> LanguageChoice:
+def notice_language_choose(
+    *, config: NoticeConfig, template: TemplateVersion, requested: str
+) -> LanguageChoice:
     """Use the member's language when its catalog covers this template completely, else English.
 
     A letter is never mixed: a partial catalog (e.g. only the insert tagline) falls back to English,
@@ -226,24 +233,13 @@ def notice_language_choose(*, config: NoticeConfig, template: TemplateVersion, r
     """
     requested = (requested or ENGLISH).lower()
     catalog = config.catalog(requested)
-    needed = template.message_keys() | set(COMMON_MESSAGE_KEYS) | _value_message_keys(template.kind)
+    needed = template.message_keys() | set(COMMON_MESSAGE_KEYS) | kind_value_message_keys(template.kind)
     if catalog is not None and catalog.can_format_dates() and catalog.covers(needed):
         return LanguageChoice(catalog=catalog, requested=requested, fallback=False)
     english = config.catalog(ENGLISH)
     if english is None:  # pragma: no cover - notice_config_load refuses this
         raise NoticeTemplateError("No English catalog")
     return LanguageChoice(catalog=english, requested=requested, fallback=requested != ENGLISH)
-
-
-def _value_message_keys(kind: NoticeKind) -> set[str]:
-    """Catalog keys that values refer to with the ``@key`` form."""
-    if kind == NoticeKind.COVERAGE_DECISION:
-        return {f"decision.{d}" for d in ("denied", "partially_denied", "reduced", "stopped", "suspended", "changed")}
-    if kind == NoticeKind.EXTENSION:
-        return {f"case_kind.{k}" for k in ("coverage_request", "appeal", "grievance")}
-    if kind == NoticeKind.ANNUAL_NOTICE_OF_CHANGES:
-        return {"changes.program", "changes.topic", "changes.current", "changes.next"}
-    return set()
 
 
 # ------------------------------------------------------------------------------------------- engine
@@ -317,7 +313,9 @@ def notice_content_build(
         if spec.type in (BlockType.HEADING, BlockType.PARAGRAPH):
             blocks.append(Block(type=spec.type.value, text=text))
         elif spec.type == BlockType.LIST:
-            blocks.append(Block(type="list", text=text, items=tuple(catalog.text(k, values) for k in spec.items)))
+            blocks.append(
+                Block(type="list", text=text, items=tuple(catalog.text(k, values) for k in spec.items))
+            )
         elif spec.type == BlockType.FACTS:
             rows = []
             for fact in spec.facts:
@@ -332,9 +330,18 @@ def notice_content_build(
         elif spec.type == BlockType.DEADLINES:
             rows = [(catalog.text(d.key, values), catalog.format_date(d.on)) for d in built.deadlines]
             if rows:
-                blocks.append(Block(type="deadlines", text=text or catalog.text("common.deadlines_heading"), rows=tuple(rows)))
+                blocks.append(
+                    Block(
+                        type="deadlines",
+                        text=text or catalog.text("common.deadlines_heading"),
+                        rows=tuple(rows),
+                    )
+                )
         elif spec.type == BlockType.CHANGES:
-            header = tuple(catalog.text(k, values) for k in ("changes.program", "changes.topic", "changes.current", "changes.next"))
+            header = tuple(
+                catalog.text(k, values)
+                for k in ("changes.program", "changes.topic", "changes.current", "changes.next")
+            )
             table = tuple(
                 (
                     catalog.text(f"common.program.{program}"),
@@ -348,7 +355,9 @@ def notice_content_build(
                 blocks.append(Block(type="changes", text=text, header=header, table=table))
         elif spec.type == BlockType.CONTACTS:
             rows = [
-                (catalog.text(f"common.contact.{key}"), phones[key]) for key in CONTACT_KEYS if phones.get(key)
+                (catalog.text(f"common.contact.{key}"), phones[key])
+                for key in CONTACT_KEYS
+                if phones.get(key)
             ]
             blocks.append(
                 Block(type="contacts", text=text or catalog.text("common.contacts_heading"), rows=tuple(rows))
@@ -372,7 +381,7 @@ def notice_content_build(
         )
 
     print_format = notice_print_format(recipient.alternate_format)
-    spec = config.format_spec(print_format)
+    fmt_spec = config.format_spec(print_format)
     language_info = config.languages.get(catalog.language)
     return NoticeContent(
         kind=kind.value,
@@ -383,9 +392,9 @@ def notice_content_build(
         direction=language_info.direction if language_info else "ltr",
         format=print_format.value,
         alternate_format=recipient.alternate_format.value,
-        font_family=spec.font_family,
-        font_size_pt=spec.font_size_pt,
-        heading_size_pt=spec.heading_size_pt,
+        font_family=fmt_spec.font_family,
+        font_size_pt=fmt_spec.font_size_pt,
+        heading_size_pt=fmt_spec.heading_size_pt,
         issued_on=issued_on,
         due_on=due_on,
         title=catalog.text(template.title, values),
@@ -402,7 +411,9 @@ def notice_content_build(
         blocks=tuple(blocks),
         closing=catalog.text("common.closing", values),
         signature=catalog.text("common.signature", values),
-        omb=catalog.text("common.omb", {"omb": template.omb_control_number}) if template.omb_control_number else "",
+        omb=catalog.text("common.omb", {"omb": template.omb_control_number})
+        if template.omb_control_number
+        else "",
         deadlines=tuple((d.key, d.on) for d in built.deadlines),
         insert_heading=catalog.text("common.insert_heading"),
         insert=tuple(insert),

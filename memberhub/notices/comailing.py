@@ -82,7 +82,11 @@ def comail_plan_build(pieces: Iterable[MailPiece], *, rules: ComailingRules) -> 
         alone: list[MailPiece] = []
         for piece in group_iter:
             sheets = piece_sheets(piece.pages, duplex=rules.duplex)
-            if not piece.comail or piece.kind in rules.standalone_kinds or sheets >= rules.max_sheets_per_envelope:
+            if (
+                not piece.comail
+                or piece.kind in rules.standalone_kinds
+                or sheets >= rules.max_sheets_per_envelope
+            ):
                 alone.append(piece)
                 continue
             if current and current_sheets + sheets > rules.max_sheets_per_envelope:

@@ -23,7 +23,7 @@ import yaml
 
 from memberhub.notices.catalog import ENGLISH, Catalog
 from memberhub.notices.errors import NoticeConfigError, UnknownNoticeKind
-from memberhub.notices.kinds import NoticeFormat, NoticeKind, notice_kind_parse
+from memberhub.notices.kinds import NoticeFormat, NoticeKind, kind_value_message_keys, notice_kind_parse
 from memberhub.notices.templates import BlockSpec, BlockType, FactSpec, TemplateVersion
 
 DUE_AFTER = "after"
@@ -151,14 +151,18 @@ class _Reader:
 
     def __init__(self, data: Any, *, file: Path, where: str = "") -> None:
         if not isinstance(data, Mapping):
-            raise NoticeConfigError(f"{file}: {where or 'top level'} must be a mapping", extra={"file": str(file)})
+            raise NoticeConfigError(
+                f"{file}: {where or 'top level'} must be a mapping", extra={"file": str(file)}
+            )
         self.data = data
         self.file = file
         self.where = where
 
     def _err(self, key: str, problem: str) -> NoticeConfigError:
         path = f"{self.where}.{key}" if self.where else key
-        return NoticeConfigError(f"{self.file}: {path}: {problem}", extra={"file": str(self.file), "key": path})
+        return NoticeConfigError(
+            f"{self.file}: {path}: {problem}", extra={"file": str(self.file), "key": path}
+        )
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -261,7 +265,14 @@ def _load_external_kinds(root: _Reader) -> dict[str, ExternalKind]:
 
 def _load_rules(
     path: Path,
-) -> tuple[str, dict[NoticeKind, KindPolicy], AppealRightsRules, dict[NoticeFormat, FormatSpec], ComailingRules, dict[str, ExternalKind]]:
+) -> tuple[
+    str,
+    dict[NoticeKind, KindPolicy],
+    AppealRightsRules,
+    dict[NoticeFormat, FormatSpec],
+    ComailingRules,
+    dict[str, ExternalKind],
+]:
     root = _Reader(_read_yaml(path), file=path)
     timezone = root.str_("timezone")
     kinds_r = root.sub("kinds")
@@ -344,7 +355,11 @@ def _load_languages(path: Path) -> tuple[dict[str, LanguageInfo], tuple[str, ...
         if code in languages:
             raise r._err("code", f"duplicate language {code!r}")
         languages[code] = LanguageInfo(
-            code=code, name_en=r.str_("name_en"), native_name=r.str_("native_name"), direction=direction, tagline=tagline
+            code=code,
+            name_en=r.str_("name_en"),
+            native_name=r.str_("native_name"),
+            direction=direction,
+            tagline=tagline,
         )
         order.append(code)
     if ENGLISH not in languages:
@@ -440,7 +455,8 @@ def notice_config_load(directory: Path) -> NoticeConfig:
             )
         if catalog.language not in languages:
             raise NoticeConfigError(
-                f"{path}: language {catalog.language!r} is not listed in languages.yaml", extra={"file": str(path)}
+                f"{path}: language {catalog.language!r} is not listed in languages.yaml",
+                extra={"file": str(path)},
             )
         catalogs[catalog.language] = catalog
 
@@ -449,7 +465,9 @@ def notice_config_load(directory: Path) -> NoticeConfig:
         folder = directory / "templates" / kind.value
         paths = sorted(folder.glob("v*.yaml"))
         if not paths:
-            raise NoticeConfigError(f"{folder}: no template versions for {kind.value}", extra={"file": str(folder)})
+            raise NoticeConfigError(
+                f"{folder}: no template versions for {kind.value}", extra={"file": str(folder)}
+            )
         seen: set[date] = set()
         for path in paths:
             template = _load_template(path, kind)
@@ -463,13 +481,16 @@ def notice_config_load(directory: Path) -> NoticeConfig:
 
     # Complete languages must cover every template, plus the shared messages every letter uses.
     for code in complete:
-        catalog = catalogs.get(code)
-        if catalog is None:
+        found = catalogs.get(code)
+        if found is None:
             raise NoticeConfigError(f"{directory / 'catalogs'}: no catalog for complete language {code!r}")
+        catalog = found
         if not catalog.can_format_dates():
             raise NoticeConfigError(f"{directory / 'catalogs' / (code + '.yaml')}: months: missing")
         for template in templates:
-            missing = catalog.missing(template.message_keys() | set(COMMON_MESSAGE_KEYS))
+            missing = catalog.missing(
+                template.message_keys() | set(COMMON_MESSAGE_KEYS) | kind_value_message_keys(template.kind)
+            )
             if missing:
                 raise NoticeConfigError(
                     f"{directory / 'catalogs' / (code + '.yaml')}: messages missing for {template.label}: "
@@ -512,4 +533,8 @@ COMMON_MESSAGE_KEYS: tuple[str, ...] = (
     "common.program.medi_cal",
     "common.program.both",
     "common.none",
+    "deadline.reconsideration",
+    "deadline.continuation",
+    "deadline.state_hearing",
+    "deadline.new_decision",
 )

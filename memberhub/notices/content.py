@@ -80,7 +80,12 @@ class NoticeContent:
     def plain_text(self) -> str:
         """Reading-order text for braille and audio vendors (and tests)."""
         lines: list[str] = [self.member_name, *self.address_lines, ""] if self.address_lines else []
-        lines += [self.title, f"{self.notice_date_label}: {self.notice_date}", f"{self.member_id_label}: {self.member_id}", ""]
+        lines += [
+            self.title,
+            f"{self.notice_date_label}: {self.notice_date}",
+            f"{self.member_id_label}: {self.member_id}",
+            "",
+        ]
         lines += [self.greeting, ""]
         for block in self.blocks:
             if block.text:

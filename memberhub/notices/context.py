@@ -235,9 +235,13 @@ class _Fields:
 def _text_by_language(value: Any) -> Mapping[str, str] | None:
     if isinstance(value, str) and value:
         return {"en": value}
-    if isinstance(value, Mapping) and isinstance(value.get("en"), str) and value["en"]:
-        if all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            return dict(value)
+    if (
+        isinstance(value, Mapping)
+        and isinstance(value.get("en"), str)
+        and value["en"]
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    ):
+        return dict(value)
     return None
 
 
@@ -262,7 +266,11 @@ def _changes(f: _Fields, name: str) -> tuple[PlanChange, ...]:
             else:
                 texts[key] = text
         if len(texts) == 3 and program in (*PROGRAMS, "both"):
-            out.append(PlanChange(program=str(program), topic=texts["topic"], current=texts["current"], next=texts["next"]))
+            out.append(
+                PlanChange(
+                    program=str(program), topic=texts["topic"], current=texts["current"], next=texts["next"]
+                )
+            )
     return tuple(out)
 
 
@@ -347,7 +355,11 @@ def _extension(f: _Fields) -> ExtensionContext:
         reason=f.str_("reason"),
         requested_by=f.str_("requested_by", required=False, choices=("plan", "member")) or "plan",
     )
-    if ctx.new_due_on != date.min and ctx.original_due_on != date.min and ctx.new_due_on <= ctx.original_due_on:
+    if (
+        ctx.new_due_on != date.min
+        and ctx.original_due_on != date.min
+        and ctx.new_due_on <= ctx.original_due_on
+    ):
         f.errors["new_due_on"] = "Must be after original_due_on."
     return ctx
 

@@ -9,21 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from memberhub.errors import DomainError
 
-class NoticeError(Exception):
+
+class NoticeError(DomainError):
     """Base class for notice domain errors."""
 
     code = "notices.error"
 
     def __init__(self, message: str, *, code: str | None = None, extra: Mapping[str, Any] | None = None):
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        self.extra: dict[str, Any] = dict(extra or {})
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(message, code=code, **dict(extra or {}))
 
 
 class NoticeConfigError(NoticeError):
@@ -36,6 +31,7 @@ class NoticeContextError(NoticeError):
     """The context given for a notice kind is incomplete or malformed; ``extra['fields']`` names them."""
 
     code = "notices.context_invalid"
+    http_status = 400
 
 
 class NoticeTemplateError(NoticeError):

@@ -99,7 +99,9 @@ def _entry_from(
     entry.plan = text("plan") or default_plan
     if entry.plan != default_plan:
         entry.errors["plan"] = f"{entry.plan!r} does not match the plan of this import ({default_plan})"
-    entry.mbi, entry.cin, entry.plan_member_id = (text(n).upper() if n != "plan_member_id" else text(n) for n in IDENTIFIER_FIELDS)
+    entry.mbi, entry.cin, entry.plan_member_id = (
+        text(n).upper() if n != "plan_member_id" else text(n) for n in IDENTIFIER_FIELDS
+    )
     if not (entry.mbi or entry.cin or entry.plan_member_id):
         entry.errors["member"] = "one of mbi, cin or plan_member_id is required"
     entry.kind = text("kind")
@@ -138,7 +140,9 @@ def _json_entries(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     if isinstance(data, Mapping) and "notices" in data:
         data = data["notices"]
     if not isinstance(data, list):
-        raise ManifestError(f"{path.name}: must be a list of notices (or {{'notices': [...]}})", extra={"file": path.name})
+        raise ManifestError(
+            f"{path.name}: must be a list of notices (or {{'notices': [...]}})", extra={"file": path.name}
+        )
     out: list[tuple[str, Mapping[str, Any]]] = []
     for i, item in enumerate(data):
         position = f"{path.name} entry {i + 1}"
@@ -160,10 +164,13 @@ def _csv_entries(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     missing = sorted(required - set(header))
     if missing:
         raise ManifestError(
-            f"{path.name} line 1: missing columns: {', '.join(missing)}", extra={"file": path.name, "missing": missing}
+            f"{path.name} line 1: missing columns: {', '.join(missing)}",
+            extra={"file": path.name, "missing": missing},
         )
     if not set(IDENTIFIER_FIELDS) & set(header):
-        raise ManifestError(f"{path.name} line 1: needs a column mbi, cin or plan_member_id", extra={"file": path.name})
+        raise ManifestError(
+            f"{path.name} line 1: needs a column mbi, cin or plan_member_id", extra={"file": path.name}
+        )
     reader.fieldnames = header
     return [(f"{path.name} line {reader.line_num}", {k: v for k, v in row.items() if k}) for row in reader]
 
@@ -197,7 +204,13 @@ def external_drop_read(
 
     entries = [
         _entry_from(
-            row, position=pos, drop=drop, default_plan=plan, known_kinds=kinds, known_languages=languages, default_file=default
+            row,
+            position=pos,
+            drop=drop,
+            default_plan=plan,
+            known_kinds=kinds,
+            known_languages=languages,
+            default_file=default,
         )
         for pos, row, default in raw_entries
     ]
@@ -210,7 +223,10 @@ def external_drop_read(
         if pdf.name not in described:
             entries.append(
                 ExternalEntry(
-                    position=pdf.name, file_name=pdf.name, path=pdf, errors={"manifest": "no manifest entry for this file"}
+                    position=pdf.name,
+                    file_name=pdf.name,
+                    path=pdf,
+                    errors={"manifest": "no manifest entry for this file"},
                 )
             )
     if not entries:

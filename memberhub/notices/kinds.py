@@ -48,3 +48,17 @@ def notice_kind_parse(value: str) -> NoticeKind:
         raise UnknownNoticeKind(
             f"Unknown notice kind {value!r}; known kinds: {known}", extra={"kind": value}
         ) from None
+
+
+def kind_value_message_keys(kind: NoticeKind) -> set[str]:
+    """Catalog keys a kind's builder refers to from values (``@key``) or table headers."""
+    if kind == NoticeKind.COVERAGE_DECISION:
+        return {
+            f"decision.{d}"
+            for d in ("denied", "partially_denied", "reduced", "stopped", "suspended", "changed")
+        }
+    if kind == NoticeKind.EXTENSION:
+        return {f"case_kind.{k}" for k in ("coverage_request", "appeal", "grievance")}
+    if kind == NoticeKind.ANNUAL_NOTICE_OF_CHANGES:
+        return {"changes.program", "changes.topic", "changes.current", "changes.next"}
+    return set()

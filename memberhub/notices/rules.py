@@ -33,7 +33,8 @@ def notice_due_date(*, policy: KindPolicy, context: KindContext) -> date | None:
         anchor = getattr(context, rule.anchor or "", None)
         if not isinstance(anchor, date):
             raise NoticeContextError(
-                f"Due rule needs the context date {rule.anchor!r}", extra={"fields": {rule.anchor: "required"}}
+                f"Due rule needs the context date {rule.anchor!r}",
+                extra={"fields": {rule.anchor: "required"}},
             )
         return anchor + timedelta(days=rule.days)
     if rule.rule == DUE_FIXED:
@@ -75,7 +76,9 @@ class Deadline:
     on: date
 
 
-def coverage_decision_deadlines(*, context: CoverageDecisionContext, rules: AppealRightsRules) -> tuple[Deadline, ...]:
+def coverage_decision_deadlines(
+    *, context: CoverageDecisionContext, rules: AppealRightsRules
+) -> tuple[Deadline, ...]:
     """Appeal-rights dates printed on a CMS-10716 letter, computed from the decision (notice) date.
 
     - integrated reconsideration: 60 days after presumed receipt (notice date + 5), 42 CFR 422.633(d);
@@ -83,7 +86,9 @@ def coverage_decision_deadlines(*, context: CoverageDecisionContext, rules: Appe
       within 10 days of the notice date or by the intended effective date, whichever is later (422.632).
     """
     notice = context.decision_date
-    appeal_by = notice + timedelta(days=rules.reconsideration_presumed_receipt_days + rules.reconsideration_window_days)
+    appeal_by = notice + timedelta(
+        days=rules.reconsideration_presumed_receipt_days + rules.reconsideration_window_days
+    )
     out = [Deadline("deadline.reconsideration", appeal_by)]
     if context.previously_authorized and context.decision in ("reduced", "stopped", "suspended"):
         continuation = notice + timedelta(days=rules.continuation_window_days)
@@ -93,7 +98,9 @@ def coverage_decision_deadlines(*, context: CoverageDecisionContext, rules: Appe
     return tuple(out)
 
 
-def appeal_decision_deadlines(*, context: AppealDecisionContext, rules: AppealRightsRules) -> tuple[Deadline, ...]:
+def appeal_decision_deadlines(
+    *, context: AppealDecisionContext, rules: AppealRightsRules
+) -> tuple[Deadline, ...]:
     """After an adverse (or partly adverse) integrated reconsideration: State Hearing for the Medi-Cal part.
 
     The Medicare part is forwarded to the independent review entity automatically (no member deadline).

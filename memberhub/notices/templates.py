@@ -88,7 +88,9 @@ def template_version_select(
     return max(in_effect, key=lambda v: (v.effective_from, v.version))
 
 
-def template_version_get(versions: tuple[TemplateVersion, ...], *, kind: NoticeKind, version: int) -> TemplateVersion:
+def template_version_get(
+    versions: tuple[TemplateVersion, ...], *, kind: NoticeKind, version: int
+) -> TemplateVersion:
     for v in versions:
         if v.kind == kind and v.version == version:
             return v

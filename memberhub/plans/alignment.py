@@ -85,12 +85,16 @@ def alignment_on(
     if medicare is None:
         assert medi_cal is not None
         return Alignment(
-            AlignmentStatus.MEDI_CAL_ONLY, on, medi_cal_plan_code=medi_cal.plan_code,
+            AlignmentStatus.MEDI_CAL_ONLY,
+            on,
+            medi_cal_plan_code=medi_cal.plan_code,
             reason=f"Enrolled in Medi-Cal plan {medi_cal.plan_code} only.",
         )
     if medi_cal is None:
         return Alignment(
-            AlignmentStatus.MEDICARE_ONLY, on, medicare_plan_code=medicare.plan_code,
+            AlignmentStatus.MEDICARE_ONLY,
+            on,
+            medicare_plan_code=medicare.plan_code,
             reason=f"Enrolled in Medicare plan {medicare.plan_code} only.",
         )
 
@@ -100,13 +104,14 @@ def alignment_on(
     for pair in sorted(pair_list, key=by_year, reverse=True):
         if pair.medicare_plan_code == medicare.plan_code and pair.medi_cal_plan_code == medi_cal.plan_code:
             return Alignment(
-                AlignmentStatus.EXCLUSIVELY_ALIGNED, on, pair_code=pair.code,
-                medicare_plan_code=medicare.plan_code, medi_cal_plan_code=medi_cal.plan_code,
+                AlignmentStatus.EXCLUSIVELY_ALIGNED,
+                on,
+                pair_code=pair.code,
+                medicare_plan_code=medicare.plan_code,
+                medi_cal_plan_code=medi_cal.plan_code,
                 reason=f"Both plans of aligned pair {pair.code}.",
             )
-    partners = sorted(
-        {p.medi_cal_plan_code for p in pair_list if p.medicare_plan_code == medicare.plan_code}
-    )
+    partners = sorted({p.medi_cal_plan_code for p in pair_list if p.medicare_plan_code == medicare.plan_code})
     partner = partners[0] if partners else None
     if partner:
         reason = (
@@ -119,6 +124,10 @@ def alignment_on(
             "are not an aligned pair."
         )
     return Alignment(
-        AlignmentStatus.MISALIGNED, on, medicare_plan_code=medicare.plan_code,
-        medi_cal_plan_code=medi_cal.plan_code, expected_partner_code=partner, reason=reason,
+        AlignmentStatus.MISALIGNED,
+        on,
+        medicare_plan_code=medicare.plan_code,
+        medi_cal_plan_code=medi_cal.plan_code,
+        expected_partner_code=partner,
+        reason=reason,
     )

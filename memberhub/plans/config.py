@@ -63,7 +63,9 @@ def _text(entry: Mapping[str, Any], key: str) -> str:
 def parse_plans_document(data: Any, *, source: str = "plans file") -> PlansDocument:
     problems: list[str] = []
     if not isinstance(data, Mapping):
-        raise ValidationFailed(f"{source}: the top level must be a mapping", problems=["top level is not a mapping"])
+        raise ValidationFailed(
+            f"{source}: the top level must be a mapping", problems=["top level is not a mapping"]
+        )
     unknown_keys = set(data) - {"parent_organizations", "plans", "aligned_pairs"}
     if unknown_keys:
         problems.append(f"unknown top-level keys: {', '.join(sorted(unknown_keys))}")
@@ -123,10 +125,19 @@ def parse_plans_document(data: Any, *, source: str = "plans file") -> PlansDocum
         if kind == "medi_cal" and not _text(entry, "dhcs_plan_code"):
             problems.append(f"{where}: dhcs_plan_code is required for a Medi-Cal plan")
         plans[code] = PlanSpec(
-            code=code, kind=kind, parent=parent, name=_text(entry, "name"), contract_id=contract, pbp_id=pbp,
-            segment_id=segment, rx_bin=_text(entry, "rx_bin"), rx_pcn=_text(entry, "rx_pcn"),
-            rx_group=_text(entry, "rx_group"), formulary_id=_text(entry, "formulary_id"),
-            dhcs_plan_code=_text(entry, "dhcs_plan_code"), website=_text(entry, "website"),
+            code=code,
+            kind=kind,
+            parent=parent,
+            name=_text(entry, "name"),
+            contract_id=contract,
+            pbp_id=pbp,
+            segment_id=segment,
+            rx_bin=_text(entry, "rx_bin"),
+            rx_pcn=_text(entry, "rx_pcn"),
+            rx_group=_text(entry, "rx_group"),
+            formulary_id=_text(entry, "formulary_id"),
+            dhcs_plan_code=_text(entry, "dhcs_plan_code"),
+            website=_text(entry, "website"),
             phones={k: str(v) for k, v in phones_raw.items() if k in PHONE_KEYS},
         )
 
@@ -150,7 +161,9 @@ def parse_plans_document(data: Any, *, source: str = "plans file") -> PlansDocum
         if medi_cal is None:
             problems.append(f"{where}: unknown medi_cal plan {_text(entry, 'medi_cal')!r}")
         elif medi_cal.kind != "medi_cal":
-            problems.append(f"{where}: medi_cal plan {medi_cal.code} is not a Medi-Cal plan (two D-SNPs in a pair?)")
+            problems.append(
+                f"{where}: medi_cal plan {medi_cal.code} is not a Medi-Cal plan (two D-SNPs in a pair?)"
+            )
         if medicare and medi_cal and medicare.parent != medi_cal.parent:
             problems.append(
                 f"{where}: plans of two parents ({medicare.parent}, {medi_cal.parent}); an aligned pair has one parent"
@@ -165,14 +178,20 @@ def parse_plans_document(data: Any, *, source: str = "plans file") -> PlansDocum
                 problems.append(f"{where}: county {county!r} must be a California FIPS code like 06037")
         if medicare and medi_cal and code:
             pairs[code] = PairSpec(
-                code=code, name=_text(entry, "name") or code, medicare=medicare.code, medi_cal=medi_cal.code,
-                plan_year=year_raw, counties=counties,
+                code=code,
+                name=_text(entry, "name") or code,
+                medicare=medicare.code,
+                medi_cal=medi_cal.code,
+                plan_year=year_raw,
+                counties=counties,
             )
     seen: dict[tuple[str, int], str] = {}
     for pair in pairs.values():
         key = (pair.medicare, pair.plan_year)
         if key in seen:
-            problems.append(f"pair {pair.code}: D-SNP {pair.medicare} is already paired in {pair.plan_year} by {seen[key]}")
+            problems.append(
+                f"pair {pair.code}: D-SNP {pair.medicare} is already paired in {pair.plan_year} by {seen[key]}"
+            )
         seen[key] = pair.code
 
     if problems:

@@ -58,10 +58,12 @@ def _segment(*elements: str) -> str:
 
 
 def _set_status(
-    item: SetAck, issues: Sequence[Issue], *, reject_sets_with_errors: bool
+    item: SetAck, issues: Sequence[Issue], *, reject_sets_with_errors: bool, file_rejected: bool
 ) -> tuple[Status, list[str]]:
     if item.syntax_codes:
         return "R", list(dict.fromkeys(item.syntax_codes))
+    if file_rejected:
+        return "R", ["5"] if issues else []
     has_errors = any(issue.is_error for issue in issues)
     if has_errors:
         return ("R" if reject_sets_with_errors else "E"), ["5"]
@@ -89,6 +91,7 @@ def _group_body(
     extra: Mapping[tuple[str, str], Sequence[Issue]],
     *,
     reject_sets_with_errors: bool,
+    file_rejected: bool,
 ) -> tuple[list[str], Status, list[SetResult]]:
     lines = [_segment("AK1", "BE", _clean(group.control_number), _clean(group.version))]
     results: list[SetResult] = []
@@ -104,7 +107,9 @@ def _group_body(
                 continue
             seen.add(key)
             lines.extend(_issue_segments(issue))
-        status, codes = _set_status(item, issues, reject_sets_with_errors=reject_sets_with_errors)
+        status, codes = _set_status(
+            item, issues, reject_sets_with_errors=reject_sets_with_errors, file_rejected=file_rejected
+        )
         lines.append(_segment("IK5", status, *codes[:5]))
         results.append(
             SetResult(
@@ -195,7 +200,9 @@ def build_999(
     )
     for index, group in enumerate(groups, start=1):
         set_control = f"{index:04d}"
-        body, status, results = _group_body(group, extra, reject_sets_with_errors=reject_sets_with_errors)
+        body, status, results = _group_body(
+            group, extra, reject_sets_with_errors=reject_sets_with_errors, file_rejected=bool(state.fatal)
+        )
         if not state.groups:
             status = "R"
         statuses.append(status)

@@ -596,9 +596,12 @@ class Reader834:
             segment = self._next()
         if sponsor is None or payer is None:
             missing = "N1*P5 (sponsor, loop 1000A)" if sponsor is None else "N1*IN (payer, loop 1000B)"
+            out_of_order = segment is not None and segment.tag not in {"INS", "SE"}
             raise self._fail(
-                f"The 834 header has no {missing}.",
-                code="x12.missing_segment",
+                f"Segment {segment.tag} is out of order in the 834 header: expected {missing} before it."
+                if out_of_order and segment is not None
+                else f"The 834 header has no {missing}.",
+                code="x12.segment_out_of_order" if out_of_order else "x12.missing_segment",
                 segment=segment,
                 expected=missing,
                 set_code="5",

@@ -163,6 +163,11 @@ class Tokenizer:
 
     def __iter__(self) -> Iterator[Segment]:
         buffer = self._read()
+        while 0 < len(buffer) < len(UTF8_BOM):
+            more = self._read()
+            if not more:
+                break
+            buffer += more
         offset = 0  # byte offset of buffer[0] in the file
         line = 1
         if buffer.startswith(UTF8_BOM):

@@ -13,7 +13,9 @@ if AWS_STORAGE_BUCKET_NAME:
     _documents_options: dict[str, object] = {"location": "documents"}
 else:
     _documents_backend = "django.core.files.storage.FileSystemStorage"
-    _documents_options = {"location": env("MEMBERHUB_DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents"))}
+    _documents_options = {
+        "location": env("MEMBERHUB_DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents"))
+    }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

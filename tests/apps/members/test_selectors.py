@@ -32,7 +32,9 @@ def test_member_alignment_medicare_only_after_medi_cal_ends(pair):
     member = MemberFactory()
     EnrollmentFactory(member=member, plan=pair.medicare_plan)
     EnrollmentFactory(member=member, plan=pair.medi_cal_plan, end_date=dt.date(2026, 2, 28))
-    assert member_alignment(member=member, on=dt.date(2026, 2, 28)).status == AlignmentStatus.EXCLUSIVELY_ALIGNED
+    assert (
+        member_alignment(member=member, on=dt.date(2026, 2, 28)).status == AlignmentStatus.EXCLUSIVELY_ALIGNED
+    )
     assert member_alignment(member=member, on=dt.date(2026, 3, 1)).status == AlignmentStatus.MEDICARE_ONLY
 
 

@@ -25,7 +25,7 @@ LA = ZoneInfo("America/Los_Angeles")
 UTC = dt.UTC
 
 
-def la(*args: int) -> dt.datetime:
+def la(*args):
     return dt.datetime(*args, tzinfo=LA)
 
 
@@ -42,7 +42,12 @@ def end_of(day: dt.date) -> dt.datetime:
         ("grievance 30 days", "grievance.standard", la(2026, 1, 1, 10, 0), dt.date(2026, 1, 31)),
         ("OD service 14 days", "od.standard.service", la(2026, 1, 1, 10, 0), dt.date(2026, 1, 15)),
         ("recon 30 days", "recon.standard", la(2026, 1, 1, 10, 0), dt.date(2026, 1, 31)),
-        ("Part B drug recon 7 days", "recon.part_b_drug.standard", la(2026, 1, 1, 10, 0), dt.date(2026, 1, 8)),
+        (
+            "Part B drug recon 7 days",
+            "recon.part_b_drug.standard",
+            la(2026, 1, 1, 10, 0),
+            dt.date(2026, 1, 8),
+        ),
         ("acknowledgment 5 days", "acknowledgment", la(2026, 1, 1, 10, 0), dt.date(2026, 1, 6)),
         ("30 days over February", "recon.standard", la(2026, 2, 10, 9, 0), dt.date(2026, 3, 12)),
         ("30 days over leap day", "recon.standard", la(2028, 2, 10, 9, 0), dt.date(2028, 3, 11)),
@@ -73,9 +78,17 @@ def test_day_30_is_on_time_and_day_31_is_late_for_a_grievance(rule_table):
 @pytest.mark.parametrize(
     ("_case", "received_at", "receipt_day"),
     [
-        ("23:59:30 in LA is already the next day in UTC", dt.datetime(2026, 1, 2, 7, 59, 30, tzinfo=UTC), dt.date(2026, 1, 1)),
+        (
+            "23:59:30 in LA is already the next day in UTC",
+            dt.datetime(2026, 1, 2, 7, 59, 30, tzinfo=UTC),
+            dt.date(2026, 1, 1),
+        ),
         ("00:00:10 in LA", dt.datetime(2026, 1, 2, 8, 0, 10, tzinfo=UTC), dt.date(2026, 1, 2)),
-        ("summer: 23:59 PDT is 06:59 UTC next day", dt.datetime(2026, 7, 2, 6, 59, tzinfo=UTC), dt.date(2026, 7, 1)),
+        (
+            "summer: 23:59 PDT is 06:59 UTC next day",
+            dt.datetime(2026, 7, 2, 6, 59, tzinfo=UTC),
+            dt.date(2026, 7, 1),
+        ),
         ("summer: 00:00 PDT is 07:00 UTC", dt.datetime(2026, 7, 2, 7, 0, tzinfo=UTC), dt.date(2026, 7, 2)),
     ],
 )
@@ -100,12 +113,42 @@ def test_calendar_day_clock_crossing_spring_forward_keeps_local_midnight(rule_ta
     ("_case", "rule_key", "received", "due"),
     [
         ("72h, ordinary week", "od.expedited.service", la(2026, 5, 4, 9), la(2026, 5, 7, 9)),
-        ("72h across spring forward ends an hour later on the wall clock", "od.expedited.service", la(2026, 3, 7, 9), la(2026, 3, 10, 10)),
-        ("72h across fall back ends an hour earlier on the wall clock", "recon.expedited", la(2026, 10, 31, 9), la(2026, 11, 3, 8)),
-        ("24h grievance across spring forward", "grievance.expedited", la(2026, 3, 7, 12), la(2026, 3, 8, 13)),
-        ("24h Part B drug across fall back", "od.part_b_drug.expedited", la(2026, 10, 31, 12), la(2026, 11, 1, 11)),
-        ("72h Part B drug standard", "od.part_b_drug.standard", la(2026, 1, 1, 23, 30), la(2026, 1, 4, 23, 30)),
-        ("received 01:30 PST during the fall-back fold (second pass)", "grievance.expedited", dt.datetime(2026, 11, 1, 9, 30, tzinfo=UTC), la(2026, 11, 2, 1, 30)),
+        (
+            "72h across spring forward ends an hour later on the wall clock",
+            "od.expedited.service",
+            la(2026, 3, 7, 9),
+            la(2026, 3, 10, 10),
+        ),
+        (
+            "72h across fall back ends an hour earlier on the wall clock",
+            "recon.expedited",
+            la(2026, 10, 31, 9),
+            la(2026, 11, 3, 8),
+        ),
+        (
+            "24h grievance across spring forward",
+            "grievance.expedited",
+            la(2026, 3, 7, 12),
+            la(2026, 3, 8, 13),
+        ),
+        (
+            "24h Part B drug across fall back",
+            "od.part_b_drug.expedited",
+            la(2026, 10, 31, 12),
+            la(2026, 11, 1, 11),
+        ),
+        (
+            "72h Part B drug standard",
+            "od.part_b_drug.standard",
+            la(2026, 1, 1, 23, 30),
+            la(2026, 1, 4, 23, 30),
+        ),
+        (
+            "received 01:30 PST during the fall-back fold (second pass)",
+            "grievance.expedited",
+            dt.datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+            la(2026, 11, 2, 1, 30),
+        ),
     ],
 )
 def test_hour_clock_counts_elapsed_hours(rule_table, _case, rule_key, received, due):
@@ -117,7 +160,9 @@ def test_hour_clock_counts_elapsed_hours(rule_table, _case, rule_key, received, 
 
 def test_naive_timestamp_is_refused(rule_table):
     with pytest.raises(InvalidTimestamp):
-        clock_compute(table=rule_table, rule_key="grievance.standard", received_at=dt.datetime(2026, 1, 1, 10))
+        clock_compute(
+            table=rule_table, rule_key="grievance.standard", received_at=dt.datetime(2026, 1, 1, 10)
+        )
 
 
 def test_filing_window_rule_is_not_a_receipt_clock(rule_table):
@@ -149,10 +194,17 @@ def test_representative_request_clock_starts_when_the_authorization_arrives(rule
         ("grievances are not tolled", "grievance.standard", Filer.REPRESENTATIVE, la(2026, 2, 5, 16)),
         ("member filings are not tolled", "recon.standard", Filer.MEMBER, la(2026, 2, 5, 16)),
         ("authorization already on file", "recon.standard", Filer.REPRESENTATIVE, la(2026, 1, 5, 16)),
-        ("Part B drug clocks are not tolled", "od.part_b_drug.standard", Filer.REPRESENTATIVE, la(2026, 2, 5, 16)),
+        (
+            "Part B drug clocks are not tolled",
+            "od.part_b_drug.standard",
+            Filer.REPRESENTATIVE,
+            la(2026, 2, 5, 16),
+        ),
     ],
 )
-def test_clock_starts_at_receipt_without_applicable_tolling(rule_table, _case, rule_key, filer, authorization):
+def test_clock_starts_at_receipt_without_applicable_tolling(
+    rule_table, _case, rule_key, filer, authorization
+):
     received = la(2026, 2, 2, 10)
     clock = clock_compute(
         table=rule_table,
@@ -205,7 +257,16 @@ def test_extension_beyond_the_maximum_is_refused(rule_table):
         _extend(rule_table, clock, days=15)
 
 
-@pytest.mark.parametrize("rule_key", ["od.part_b_drug.standard", "od.part_b_drug.expedited", "recon.part_b_drug.standard", "recon.part_b_drug.expedited", "grievance.expedited"])
+@pytest.mark.parametrize(
+    "rule_key",
+    [
+        "od.part_b_drug.standard",
+        "od.part_b_drug.expedited",
+        "recon.part_b_drug.standard",
+        "recon.part_b_drug.expedited",
+        "grievance.expedited",
+    ],
+)
 def test_rules_without_extension_refuse_any(rule_table, rule_key):
     clock = clock_compute(table=rule_table, rule_key=rule_key, received_at=la(2026, 1, 1, 10))
     with pytest.raises(ExtensionNotAllowed, match="allows no extension"):
@@ -240,7 +301,10 @@ def test_extension_of_an_hour_clock_keeps_the_wall_clock_time_across_dst(rule_ta
 def test_reconsideration_window_is_notice_date_plus_65_days(rule_table):
     # notice dated 1 Jan 2026: presumed received 6 Jan, last day 7 March
     check = filing_window_check(
-        table=rule_table, rule_key="recon.filing_window", notice_date=dt.date(2026, 1, 1), filed_at=la(2026, 3, 7, 23, 59)
+        table=rule_table,
+        rule_key="recon.filing_window",
+        notice_date=dt.date(2026, 1, 1),
+        filed_at=la(2026, 3, 7, 23, 59),
     )
     assert check.presumed_receipt == dt.date(2026, 1, 6)
     assert check.last_day == dt.date(2026, 3, 7)
@@ -288,7 +352,10 @@ def test_filing_time_near_midnight_uses_the_los_angeles_date(rule_table):
 def test_notice_dated_after_the_request_is_refused(rule_table):
     with pytest.raises(InvalidCase):
         filing_window_check(
-            table=rule_table, rule_key="recon.filing_window", notice_date=dt.date(2026, 2, 1), filed_at=la(2026, 1, 31, 10)
+            table=rule_table,
+            rule_key="recon.filing_window",
+            notice_date=dt.date(2026, 2, 1),
+            filed_at=la(2026, 1, 31, 10),
         )
 
 
@@ -297,8 +364,20 @@ def test_notice_dated_after_the_request_is_refused(rule_table):
     [
         ("day 10 after the notice", None, la(2026, 1, 11, 23), True, dt.date(2026, 1, 11)),
         ("day 11 after the notice", None, la(2026, 1, 12, 0, 5), False, dt.date(2026, 1, 11)),
-        ("later effective date extends the window", dt.date(2026, 1, 20), la(2026, 1, 20, 16), True, dt.date(2026, 1, 20)),
-        ("earlier effective date does not shorten it", dt.date(2026, 1, 5), la(2026, 1, 11, 16), True, dt.date(2026, 1, 11)),
+        (
+            "later effective date extends the window",
+            dt.date(2026, 1, 20),
+            la(2026, 1, 20, 16),
+            True,
+            dt.date(2026, 1, 20),
+        ),
+        (
+            "earlier effective date does not shorten it",
+            dt.date(2026, 1, 5),
+            la(2026, 1, 11, 16),
+            True,
+            dt.date(2026, 1, 11),
+        ),
     ],
 )
 def test_continuation_request_window(rule_table, _case, effective, filed, timely, last_day):
@@ -324,12 +403,18 @@ def test_continuation_request_window(rule_table, _case, effective, filed, timely
 
 def test_state_hearing_window_is_120_days(rule_table):
     ok = filing_window_check(
-        table=rule_table, rule_key="sfh.filing_window", notice_date=dt.date(2026, 1, 1), filed_at=la(2026, 5, 1, 12)
+        table=rule_table,
+        rule_key="sfh.filing_window",
+        notice_date=dt.date(2026, 1, 1),
+        filed_at=la(2026, 5, 1, 12),
     )
     assert ok.last_day == dt.date(2026, 5, 1)
     with pytest.raises(FilingWindowExpired):
         filing_window_check(
-            table=rule_table, rule_key="sfh.filing_window", notice_date=dt.date(2026, 1, 1), filed_at=la(2026, 5, 2, 0, 1)
+            table=rule_table,
+            rule_key="sfh.filing_window",
+            notice_date=dt.date(2026, 1, 1),
+            filed_at=la(2026, 5, 2, 0, 1),
         )
 
 
@@ -389,6 +474,6 @@ def test_clock_state_compares_real_instants_in_the_fall_back_fold():
     # due 01:30 PST (second pass of 1 November); now 01:45 PDT is 45 minutes earlier in real time
     due = dt.datetime(2026, 11, 1, 9, 30, tzinfo=UTC).astimezone(LA)
     now = dt.datetime(2026, 11, 1, 8, 45, tzinfo=UTC).astimezone(LA)
-    assert now.hour == 1 and now.minute == 45 and due.hour == 1 and due.minute == 30
+    assert (now.hour, now.minute, due.hour, due.minute) == (1, 45, 1, 30)
     assert clock_state(due_at=due, now=now, at_risk=None) is ClockState.ON_TRACK
     assert time_left_describe(due_at=due, now=now) == "due in 45 minutes"

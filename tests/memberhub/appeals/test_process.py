@@ -18,7 +18,7 @@ from memberhub.appeals.process import (
 LA = ZoneInfo("America/Los_Angeles")
 
 
-def la(*args: int) -> dt.datetime:
+def la(*args):
     return dt.datetime(*args, tzinfo=LA)
 
 
@@ -68,8 +68,18 @@ def test_part_d_has_no_integrated_clock(rule_table):
         (CaseKind.GRIEVANCE, Program.PART_B_DRUG, Priority.EXPEDITED, "grievance.expedited"),
         (CaseKind.ORGANIZATION_DETERMINATION, Program.MEDICARE_A_B, Priority.STANDARD, "od.standard.service"),
         (CaseKind.ORGANIZATION_DETERMINATION, Program.MEDI_CAL, Priority.EXPEDITED, "od.expedited.service"),
-        (CaseKind.ORGANIZATION_DETERMINATION, Program.PART_B_DRUG, Priority.STANDARD, "od.part_b_drug.standard"),
-        (CaseKind.ORGANIZATION_DETERMINATION, Program.PART_B_DRUG, Priority.EXPEDITED, "od.part_b_drug.expedited"),
+        (
+            CaseKind.ORGANIZATION_DETERMINATION,
+            Program.PART_B_DRUG,
+            Priority.STANDARD,
+            "od.part_b_drug.standard",
+        ),
+        (
+            CaseKind.ORGANIZATION_DETERMINATION,
+            Program.PART_B_DRUG,
+            Priority.EXPEDITED,
+            "od.part_b_drug.expedited",
+        ),
         (CaseKind.RECONSIDERATION, Program.MEDICARE_A_B, Priority.STANDARD, "recon.standard"),
         (CaseKind.RECONSIDERATION, Program.MEDI_CAL, Priority.EXPEDITED, "recon.expedited"),
         (CaseKind.RECONSIDERATION, Program.PART_B_DRUG, Priority.STANDARD, "recon.part_b_drug.standard"),
@@ -108,13 +118,17 @@ def test_medicare_and_medi_cal_service_share_one_clock(rule_table):
 
 
 def test_not_requested_is_standard():
-    decision = expedite_decide(kind=CaseKind.RECONSIDERATION, filer=Filer.MEMBER, is_requested=False, is_granted=False)
+    decision = expedite_decide(
+        kind=CaseKind.RECONSIDERATION, filer=Filer.MEMBER, is_requested=False, is_granted=False
+    )
     assert decision.priority is Priority.STANDARD
     assert not decision.sends_fast_complaint_notice
 
 
 def test_granted_is_expedited():
-    decision = expedite_decide(kind=CaseKind.ORGANIZATION_DETERMINATION, filer=Filer.MEMBER, is_requested=True, is_granted=True)
+    decision = expedite_decide(
+        kind=CaseKind.ORGANIZATION_DETERMINATION, filer=Filer.MEMBER, is_requested=True, is_granted=True
+    )
     assert decision.priority is Priority.EXPEDITED
 
 
@@ -133,14 +147,18 @@ def test_member_request_refused_with_reason_is_standard_and_sends_fast_complaint
 
 def test_refusal_without_reason_is_refused():
     with pytest.raises(InvalidCase) as excinfo:
-        expedite_decide(kind=CaseKind.RECONSIDERATION, filer=Filer.MEMBER, is_requested=True, is_granted=False)
+        expedite_decide(
+            kind=CaseKind.RECONSIDERATION, filer=Filer.MEMBER, is_requested=True, is_granted=False
+        )
     assert excinfo.value.extra["field"] == "expedite_refusal_reason"
 
 
 @pytest.mark.parametrize("kind", [CaseKind.ORGANIZATION_DETERMINATION, CaseKind.RECONSIDERATION])
 def test_provider_request_to_expedite_cannot_be_refused(kind):
     with pytest.raises(ExpediteRefusalNotAllowed):
-        expedite_decide(kind=kind, filer=Filer.PROVIDER, is_requested=True, is_granted=False, refusal_reason="no")
+        expedite_decide(
+            kind=kind, filer=Filer.PROVIDER, is_requested=True, is_granted=False, refusal_reason="no"
+        )
 
 
 def test_granted_without_request_is_refused():

@@ -62,7 +62,9 @@ def test_effective_dated_versions_are_chosen_by_date(rule_table_data):
     rules = rule_table_data["rules"]
     current = next(r for r in rules if r["key"] == "grievance.standard")
     current["effective_to"] = dt.date(2026, 12, 31)
-    rules.append({**current, "effective_from": dt.date(2027, 1, 1), "effective_to": None, "limit": {"days": 20}})
+    rules.append(
+        {**current, "effective_from": dt.date(2027, 1, 1), "effective_to": None, "limit": {"days": 20}}
+    )
     table = parse_rule_table(rule_table_data, source="test.yaml")
     # then each day gets its version, the boundary days included
     assert table.get("grievance.standard", on=dt.date(2026, 12, 31)).limit.amount == 30

@@ -46,7 +46,14 @@ def test_table_covers_every_status_and_closed_is_final():
 
 
 def test_happy_path_reaches_closed():
-    path = [Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_REVIEW, Status.DECIDED, Status.NOTIFIED, Status.CLOSED]
+    path = [
+        Status.RECEIVED,
+        Status.ACKNOWLEDGED,
+        Status.IN_REVIEW,
+        Status.DECIDED,
+        Status.NOTIFIED,
+        Status.CLOSED,
+    ]
     for current, target in itertools.pairwise(path):
         transition_check(current=current, target=target)
 

@@ -1,6 +1,12 @@
 import pytest
 
-from memberhub.benefits.categories import CATEGORIES, ServiceCategory, category_info, category_search, is_category
+from memberhub.benefits.categories import (
+    CATEGORIES,
+    ServiceCategory,
+    category_info,
+    category_search,
+    is_category,
+)
 
 REQUIRED = [
     "primary_care", "specialist", "preventive", "inpatient_hospital", "skilled_nursing", "home_health",

@@ -2,7 +2,15 @@ from decimal import Decimal
 
 import pytest
 
-from memberhub.benefits.catalog import ArrangedBy, CarveOutProgram, EntryKind, LimitKind, Period, Program, Unit
+from memberhub.benefits.catalog import (
+    ArrangedBy,
+    CarveOutProgram,
+    EntryKind,
+    LimitKind,
+    Period,
+    Program,
+    Unit,
+)
 from memberhub.benefits.categories import ServiceCategory
 from memberhub.benefits.reader import BenefitCatalogInvalid, catalog_parse
 from memberhub.errors import ValidationFailed
@@ -94,7 +102,11 @@ def test_unknown_category_is_refused_naming_entry_line_and_field():
 def test_negative_cost_is_refused():
     error = _refusal(MINIMAL.replace("copay: 0", "copay: -5"))
     problem = error.catalog_problems[0]
-    assert (problem.line, problem.entry, problem.field) == (9, "benefits[0] (primary_care)", "cost_sharing.copay")
+    assert (problem.line, problem.entry, problem.field) == (
+        9,
+        "benefits[0] (primary_care)",
+        "cost_sharing.copay",
+    )
     assert "must not be negative" in problem.message
 
 
@@ -107,11 +119,29 @@ def test_missing_plan_year_is_refused():
 @pytest.mark.parametrize(
     ("_case", "old", "new", "field", "message"),
     [
-        ("coinsurance over 100", "copay: 0", "coinsurance_percent: 120", "cost_sharing.coinsurance_percent", "at most 100"),
-        ("no cost for covered", "    cost_sharing: {copay: 0, per: visit}\n", "", "cost_sharing", "is required for a covered"),
+        (
+            "coinsurance over 100",
+            "copay: 0",
+            "coinsurance_percent: 120",
+            "cost_sharing.coinsurance_percent",
+            "at most 100",
+        ),
+        (
+            "no cost for covered",
+            "    cost_sharing: {copay: 0, per: visit}\n",
+            "",
+            "cost_sharing",
+            "is required for a covered",
+        ),
         ("unknown unit", "per: visit", "per: fortnight", "cost_sharing.per", "unknown value 'fortnight'"),
         ("covered not boolean", "covered: true", "covered: maybe", "covered", "true or false"),
-        ("typo in field", "covered: true", "covered: true\n    prior_auth: true", "prior_auth", "unknown field"),
+        (
+            "typo in field",
+            "covered: true",
+            "covered: true\n    prior_auth: true",
+            "prior_auth",
+            "unknown field",
+        ),
         ("bad phone", "1-800-555-0101", "555-01", "contacts.member_services.phone", "not a US phone number"),
         ("supplemental in medi-cal", "program: medicare", "program: medi_cal\n", "kind", None),
         ("year out of range", "plan_year: 2026", "plan_year: 1999", "plan_year", "out of range"),
@@ -155,7 +185,11 @@ def test_every_problem_is_reported_not_just_the_first():
     [
         ("not yaml", "plan: [unclosed", "not valid YAML"),
         ("not a mapping", "- a\n- b\n", "must be a YAML mapping"),
-        ("duplicate key", MINIMAL.replace("plan_year: 2026", "plan_year: 2026\nplan_year: 2027"), "duplicate key"),
+        (
+            "duplicate key",
+            MINIMAL.replace("plan_year: 2026", "plan_year: 2026\nplan_year: 2027"),
+            "duplicate key",
+        ),
         ("empty benefits", MINIMAL.split("benefits:")[0] + "benefits: []\n", "non-empty list"),
     ],
 )

@@ -10,7 +10,9 @@ DEMO_APPS = ("directory", "formulary", "benefits", "ingest", "cards", "notices",
 
 
 class Command(BaseCommand):
-    help = "Everything make demo loads: seed_demo, then each app's demo loader (apps/<app>/demo.py: load_demo)."
+    help = (
+        "Everything make demo loads: seed_demo, then each app's demo loader (apps/<app>/demo.py: load_demo)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=2000)

@@ -22,5 +22,7 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError("\n".join([exc.message, *(f"  - {p}" for p in exc.problems)])) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"plans loaded: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
+            self.style.SUCCESS(
+                f"plans loaded: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+            )
         )
