@@ -32,9 +32,11 @@ fi
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -r requirements.lock
-  .venv/bin/pip install -q --no-deps -e .
+  quiet() { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  .venv/bin/pip install -q --upgrade pip 2>&1 | quiet
+  .venv/bin/pip install -q -r requirements.lock 2>&1 | quiet
+  test "${PIPESTATUS[0]}" = 0 || { echo "bootstrap: pip install failed" >&2; exit 1; }
+  .venv/bin/pip install -q --no-deps -e . 2>&1 | quiet
   echo "$want" > "$stamp"
 fi
 echo "bootstrap: python environment ready (.venv)"

@@ -9,32 +9,20 @@ from pathlib import Path
 
 from django.conf import settings
 
-from apps.accounts.models import OAuthScope, Role, User
+from apps.accounts.models import Role, User
+from apps.accounts.scopes import scopes_seed
 from apps.documents.models import MailingVendor
 from apps.members.models import Member
 from apps.members.selectors import member_alignment
 from apps.plans.models import AlignedPlanPair, ParentOrganization
-
-DEFAULT_SCOPES = (
-    ("member.read", "Read your member summary, plans, PCP and benefits", True),
-    ("card.read", "Read your ID card", True),
-    ("card.request", "Request a replacement ID card", False),
-    ("notices.read", "Read your letters", True),
-    ("cases.read", "Read the status of your grievances and appeals", True),
-    ("directory.read", "Search the provider directory with your networks", True),
-    ("formulary.read", "Look up drugs with your costs", True),
-)
-
 
 def _logins_path() -> Path:
     return Path(settings.BASE_DIR) / "var" / "demo-logins.json"
 
 
 def scopes_ensure() -> None:
-    for name, description, is_default in DEFAULT_SCOPES:
-        OAuthScope.objects.update_or_create(
-            name=name, defaults={"description": description, "is_default": is_default}
-        )
+    """The scopes come from migration 0003 (data); recreate any that are missing."""
+    scopes_seed()
 
 
 def demo_users_ensure() -> dict[str, dict[str, str]]:

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -64,11 +65,18 @@ class User(AbstractUser):
 
 
 class OAuthScope(models.Model):
-    """OAuth scopes as data (Blue Button's capabilities): name, description, default for new apps."""
+    """OAuth scopes as data (Blue Button's capabilities): name, description, default for new apps, and the
+    API resources (URL names, fnmatch patterns such as "v1:cards-me*") a token with this scope may call."""
 
     name = models.CharField(max_length=50, unique=True)
     description = models.CharField(max_length=200)
     is_default = models.BooleanField(default=False)
+    resources = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="URL names (fnmatch patterns) this scope opens, e.g. v1:me-summary, v1:cards-me*",
+    )
 
     class Meta:
         ordering = ["name"]

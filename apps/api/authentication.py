@@ -1,9 +1,60 @@
-"""Vendor API tokens: DRF tokens accepted only for users with the vendor role (bound to one vendor)."""
+"""API credentials.
+
+* Mobile apps: OAuth 2 bearer tokens (django-oauth-toolkit). `ScopedOAuth2Authentication` accepts a token
+  only on the resources its scopes open (scopes as data: apps.accounts.OAuthScope.resources); any other
+  resource answers 403 `insufficient_scope` (default deny), except public ones (AllowAny), where the
+  token is simply not used.
+* Mailing vendors: `Authorization: Token <key>` (DRF token of a vendor-role user, bound to one vendor) or
+  an OAuth client-credentials token of an application owned by a vendor-role user (the token acts as that
+  vendor user). Either way the credential is bound to one MailingVendor.
+"""
 
 from typing import Any
 
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import AllowAny
+
+from apps.accounts.scopes import scopes_for_resource
+
+
+class InsufficientScope(exceptions.PermissionDenied):
+    default_detail = "This token's scopes do not allow this request."
+    default_code = "insufficient_scope"
+
+
+def _view_name(request: Any) -> str:
+    match = getattr(getattr(request, "_request", request), "resolver_match", None)
+    return match.view_name if match is not None else ""
+
+
+def _is_public(request: Any) -> bool:
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    if view is None:
+        return False
+    return all(isinstance(permission, AllowAny) for permission in view.get_permissions())
+
+
+class ScopedOAuth2Authentication(OAuth2Authentication):
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        if user is None:  # client credentials: the application acts as its owner (a vendor)
+            owner = token.application.user if token.application_id else None
+            if owner is None or getattr(owner, "role", None) != "vendor" or owner.vendor_id is None:
+                raise exceptions.AuthenticationFailed("Client credentials are accepted for vendors only.")
+            user = owner
+        required = scopes_for_resource(_view_name(request))
+        if not required:
+            if _is_public(request):
+                return None  # public reference data: the token is not needed and not used
+            raise InsufficientScope()  # default deny: no scope opens this resource to tokens
+        if not required & set(token.scope.split()):
+            raise InsufficientScope()
+        return user, token
 
 
 class VendorTokenAuthentication(TokenAuthentication):

@@ -43,7 +43,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         exc = exceptions.ValidationError(django_fields)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
 
@@ -59,9 +59,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         wait = getattr(exc, "wait", None)
         if isinstance(exc, exceptions.Throttled) and wait is not None:
             extra["retry_after_seconds"] = int(wait)
-        code = _CODES.get(
-            response.status_code, exc.default_code if isinstance(exc.default_code, str) else "error"
-        )
+        if type(exc).__module__ != exceptions.__name__ and isinstance(exc.default_code, str):
+            code = exc.default_code  # a project exception names its own code (e.g. insufficient_scope)
+        else:
+            code = _CODES.get(
+                response.status_code, exc.default_code if isinstance(exc.default_code, str) else "error"
+            )
         message = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
         response.data = error_body(code, str(message), extra)
     return response

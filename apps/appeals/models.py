@@ -24,7 +24,10 @@ def _choices(enum: Any) -> list[tuple[str, str]]:
 
 class CaseKind(models.TextChoices):
     GRIEVANCE = enums.CaseKind.GRIEVANCE.value, "Grievance (complaint)"
-    ORGANIZATION_DETERMINATION = enums.CaseKind.ORGANIZATION_DETERMINATION.value, "Coverage request (organization determination)"
+    ORGANIZATION_DETERMINATION = (
+        enums.CaseKind.ORGANIZATION_DETERMINATION.value,
+        "Coverage request (organization determination)",
+    )
     RECONSIDERATION = enums.CaseKind.RECONSIDERATION.value, "Appeal (integrated reconsideration)"
 
 
@@ -108,7 +111,11 @@ class Case(BaseModel):
         "plans.AlignedPlanPair", on_delete=models.PROTECT, null=True, blank=True, related_name="appeal_cases"
     )
     related_case = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_up_cases",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_cases",
         help_text="The coverage request an appeal is about",
     )
     kind = models.CharField(max_length=32, choices=CaseKind.choices)
@@ -120,7 +127,9 @@ class Case(BaseModel):
     representative_authorization_received_at = models.DateTimeField(null=True, blank=True)
     provider_npi = models.CharField(max_length=10, blank=True)
     programs = ArrayField(models.CharField(max_length=16, choices=Program.choices))
-    routed_out_programs = ArrayField(models.CharField(max_length=16, choices=Program.choices), default=list, blank=True)
+    routed_out_programs = ArrayField(
+        models.CharField(max_length=16, choices=Program.choices), default=list, blank=True
+    )
     routing_note = models.TextField(blank=True)
     service_description = models.CharField(max_length=300, help_text="The service, item or drug")
     description = models.TextField()
@@ -140,7 +149,9 @@ class Case(BaseModel):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     extension_days = models.PositiveSmallIntegerField(default=0)
     acknowledgment_due_at = models.DateTimeField(null=True, blank=True)
-    clock_state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.ON_TRACK, db_index=True)
+    clock_state = models.CharField(
+        max_length=10, choices=ClockState.choices, default=ClockState.ON_TRACK, db_index=True
+    )
     clock_checked_at = models.DateTimeField(null=True, blank=True)
 
     # Filing window (reconsiderations): the date on the notice appealed, and a good-cause override.
@@ -155,7 +166,9 @@ class Case(BaseModel):
     action_effective_date = models.DateField(null=True, blank=True)
     authorization_end_date = models.DateField(null=True, blank=True)
     is_ordered_by_authorized_provider = models.BooleanField(default=False)
-    aid_paid_pending = models.BooleanField(default=False, help_text="Benefits continue while the appeal is pending")
+    aid_paid_pending = models.BooleanField(
+        default=False, help_text="Benefits continue while the appeal is pending"
+    )
     continuation_refusals = ArrayField(models.CharField(max_length=48), default=list, blank=True)
     continuation_ends_on = models.DateField(null=True, blank=True)
     continuation_end_reason = models.CharField(max_length=32, blank=True)
@@ -203,9 +216,7 @@ class Case(BaseModel):
                 name="appeals_case_integrated_has_clock",
                 condition=Q(status="routed_out") | Q(due_at__isnull=False),
             ),
-            models.CheckConstraint(
-                name="appeals_case_programs_not_empty", condition=Q(programs__len__gt=0)
-            ),
+            models.CheckConstraint(name="appeals_case_programs_not_empty", condition=Q(programs__len__gt=0)),
             models.CheckConstraint(
                 name="appeals_case_extension_at_most_90_days",
                 condition=Q(extension_days__lte=90),
@@ -247,7 +258,9 @@ class CaseEvent(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=CaseEventKind.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
@@ -266,11 +279,15 @@ class CaseExtension(BaseModel):
     new_due_at = models.DateTimeField()
     notice_id = models.UUIDField(null=True, blank=True, help_text="The extension notice (apps.notices)")
     notice_sent_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.CheckConstraint(name="appeals_extension_days_positive", condition=Q(days__gte=1))]
+        constraints = [
+            models.CheckConstraint(name="appeals_extension_days_positive", condition=Q(days__gte=1))
+        ]
 
 
 class CaseLetter(BaseModel):
@@ -292,7 +309,9 @@ class CaseLetter(BaseModel):
     class Meta:
         ordering = ["issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind", "notice_id"], name="appeals_letter_unique_notice"),
+            models.UniqueConstraint(
+                fields=["case", "kind", "notice_id"], name="appeals_letter_unique_notice"
+            ),
         ]
 
 
@@ -313,7 +332,9 @@ class CaseAttachment(BaseModel):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -312,14 +312,18 @@ def case_intake(
                 note=expedite.refusal_reason,
                 request=request,
             )
-            case_letter_issue(case=case, kind=CaseLetter.Kind.FAST_COMPLAINT_RIGHTS, actor=actor, event=_event)
+            case_letter_issue(
+                case=case, kind=CaseLetter.Kind.FAST_COMPLAINT_RIGHTS, actor=actor, event=_event
+            )
         if continuation is not None:
             _event(
                 case=case,
                 kind=CaseEventKind.CONTINUATION,
                 actor=actor,
                 at=now,
-                note=continuation.explanation if not continuation.is_granted else "Benefits continue pending appeal",
+                note=continuation.explanation
+                if not continuation.is_granted
+                else "Benefits continue pending appeal",
                 request=request,
                 granted=continuation.is_granted,
                 refusals=list(case.continuation_refusals),
@@ -425,7 +429,11 @@ def case_extend(
     """
     now = now or timezone.now()
     case = _lock(case)
-    if case.status not in {s.value for s in CLOCK_RUNNING} or case.due_at is None or case.original_due_at is None:
+    if (
+        case.status not in {s.value for s in CLOCK_RUNNING}
+        or case.due_at is None
+        or case.original_due_at is None
+    ):
         raise InvalidCase("Only an open case can be extended", field="days", status=case.status)
     try:
         requester = enums.ExtensionRequester(requested_by)

@@ -38,10 +38,12 @@ class BenefitCatalog(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "plan_year"], name="benefit_catalog_one_per_plan_year"),
             models.CheckConstraint(
-                name="benefit_catalog_plan_year_sane", condition=models.Q(plan_year__gte=2006, plan_year__lte=2100)
+                name="benefit_catalog_plan_year_sane",
+                condition=models.Q(plan_year__gte=2006, plan_year__lte=2100),
             ),
             models.CheckConstraint(
-                name="benefit_catalog_program_valid", condition=models.Q(program__in=[p.value for p in Program])
+                name="benefit_catalog_program_valid",
+                condition=models.Q(program__in=[p.value for p in Program]),
             ),
         ]
 
@@ -71,15 +73,19 @@ class BenefitEntry(BaseModel):
     class Meta:
         ordering = ["catalog", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["catalog", "category", "kind"], name="benefit_entry_one_per_category_kind"),
+            models.UniqueConstraint(
+                fields=["catalog", "category", "kind"], name="benefit_entry_one_per_category_kind"
+            ),
             models.CheckConstraint(
-                name="benefit_entry_category_known", condition=models.Q(category__in=list(c[0] for c in CATEGORY_CHOICES))
+                name="benefit_entry_category_known",
+                condition=models.Q(category__in=[c[0] for c in CATEGORY_CHOICES]),
             ),
             models.CheckConstraint(
                 name="benefit_entry_kind_known", condition=models.Q(kind__in=[k.value for k in EntryKind])
             ),
             models.CheckConstraint(
-                name="benefit_entry_copay_not_negative", condition=models.Q(copay__isnull=True) | models.Q(copay__gte=0)
+                name="benefit_entry_copay_not_negative",
+                condition=models.Q(copay__isnull=True) | models.Q(copay__gte=0),
             ),
             models.CheckConstraint(
                 name="benefit_entry_coinsurance_range",
@@ -88,7 +94,8 @@ class BenefitEntry(BaseModel):
             ),
             models.CheckConstraint(
                 name="benefit_entry_uncovered_has_no_cost",
-                condition=models.Q(covered=True) | models.Q(copay__isnull=True, coinsurance_percent__isnull=True),
+                condition=models.Q(covered=True)
+                | models.Q(copay__isnull=True, coinsurance_percent__isnull=True),
             ),
         ]
         indexes = [models.Index(fields=["category", "kind"], name="benefit_entry_category_idx")]

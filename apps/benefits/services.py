@@ -21,7 +21,10 @@ from memberhub.benefits.serialize import (
 )
 from memberhub.errors import DomainError
 
-PROGRAM_FOR_PLAN_KIND = {PlanKind.MEDICARE_DSNP: domain.Program.MEDICARE, PlanKind.MEDI_CAL: domain.Program.MEDI_CAL}
+PROGRAM_FOR_PLAN_KIND = {
+    PlanKind.MEDICARE_DSNP: domain.Program.MEDICARE,
+    PlanKind.MEDI_CAL: domain.Program.MEDI_CAL,
+}
 
 
 class UnknownPlan(DomainError):
@@ -132,8 +135,14 @@ def benefit_catalog_load(
     except IntegrityError as exc:  # a concurrent load of the same plan year won the race: nothing applied
         run.status = ImportStatus.FAILED
         run.errors = [
-            {"file": source_name, "line": None, "segment": None, "field": None, "code": "benefits.concurrent_load",
-             "message": f"another load of this plan year ran at the same time; re-run ({exc.__class__.__name__})"}
+            {
+                "file": source_name,
+                "line": None,
+                "segment": None,
+                "field": None,
+                "code": "benefits.concurrent_load",
+                "message": f"another load of this plan year ran at the same time; re-run ({exc.__class__.__name__})",
+            }
         ]
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "errors", "finished_at", "updated_at"])
@@ -144,11 +153,17 @@ def _apply(
     *, plan: Plan, parsed: domain.BenefitCatalog, run: ImportRun, sha: str, content: bytes, source_name: str
 ) -> CatalogLoadResult:
     with transaction.atomic():
-        existing = BenefitCatalog.objects.select_for_update().filter(plan=plan, plan_year=parsed.plan_year).first()
+        existing = (
+            BenefitCatalog.objects.select_for_update().filter(plan=plan, plan_year=parsed.plan_year).first()
+        )
         if existing is not None and existing.source_sha256 == sha:
             run.status = ImportStatus.DUPLICATE
             run.counts = {"entries": existing.entries.count()}
-            run.result = {"catalog_id": str(existing.pk), "plan_year": parsed.plan_year, "action": "unchanged"}
+            run.result = {
+                "catalog_id": str(existing.pk),
+                "plan_year": parsed.plan_year,
+                "action": "unchanged",
+            }
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "counts", "result", "finished_at", "updated_at"])
             return CatalogLoadResult(run=run, catalog=existing)

@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = []
 for _area in AREAS:
     try:
         importlib.import_module(f"apps.console.{_area}_urls")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"apps.console.{_area}_urls":
+            raise  # a real import error inside the area's module must not hide its pages
         continue
     urlpatterns.append(path("", include(f"apps.console.{_area}_urls")))

@@ -7,6 +7,7 @@ fetcher: templates may load only the shipped fonts and `data:` URIs, never the n
 
 from __future__ import annotations
 
+import atexit
 import io
 import threading
 from collections.abc import Iterable
@@ -51,16 +52,27 @@ def font_face_css() -> str:
     return "\n".join(rules) + f"\nhtml {{ font-family: {FONT_STACK}; }}\n"
 
 
-def restricted_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    from weasyprint.urls import default_url_fetcher
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)  # type: ignore[no-any-return]
-    if url.startswith("file://"):
-        path = Path(url[len("file://") :]).resolve()
-        if path.parent == FONT_DIR.resolve() and path.exists():
-            return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)  # type: ignore[no-any-return]
-    raise TemplateError(f"blocked resource in template: {url[:60]}")
+    class RestrictedURLFetcher(URLFetcher):  # type: ignore[misc]
+        """Only `data:` URIs and the shipped font files; anything else is refused (and not loaded)."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file://"):
+                path = Path(url[len("file://") :].split("?")[0]).resolve()
+                if path.parent != FONT_DIR.resolve() or not path.is_file():
+                    raise ValueError(f"blocked resource in template: {url[:80]}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"blocked resource in template: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return RestrictedURLFetcher
+
+
+@lru_cache(maxsize=1)
+def restricted_url_fetcher() -> Any:
+    return _fetcher_class()(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 _lock = threading.Lock()
@@ -70,7 +82,15 @@ _lock = threading.Lock()
 def font_config() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
+    # drop it before interpreter teardown (its __del__ needs modules that are gone by then)
+    atexit.register(_release_fonts)
     return FontConfiguration()
+
+
+def _release_fonts() -> None:
+    stylesheet.cache_clear()
+    extra_css.cache_clear()
+    font_config.cache_clear()
 
 
 @lru_cache(maxsize=32)
@@ -84,7 +104,7 @@ def stylesheet(template_name: str) -> Any:
         return CSS(
             string=font_face_css() + source,
             font_config=font_config(),
-            url_fetcher=restricted_url_fetcher,
+            url_fetcher=restricted_url_fetcher(),
             base_url=FONT_DIR.as_uri() + "/",
         )
 
@@ -93,13 +113,13 @@ def stylesheet(template_name: str) -> Any:
 def extra_css(source: str) -> Any:
     from weasyprint import CSS
 
-    return CSS(string=source, font_config=font_config(), url_fetcher=restricted_url_fetcher)
+    return CSS(string=source, font_config=font_config(), url_fetcher=restricted_url_fetcher())
 
 
 def html_document(html: str) -> Any:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=restricted_url_fetcher)
+    return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=restricted_url_fetcher())
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

@@ -264,7 +264,9 @@ class TemplateLayer:
                 by_page.setdefault(slot.page, []).append((slot, value))
         for pno, size in enumerate(self.page_sizes):
             c.setPageSize(size)
+            c.saveState()  # Do isolates the form's graphics state; some readers need explicit q/Q
             c.doForm(f"vdp{pno}")
+            c.restoreState()
             for slot, value in by_page.get(pno, []):
                 c.setFont(slot.font, slot.size)
                 c.setFillColorRGB(*slot.color)

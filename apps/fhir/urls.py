@@ -1,6 +1,12 @@
 """FHIR R4 Plan-Net endpoint (read-only, public) over the unified directory."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from apps.fhir import views
 
 app_name = "fhir"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
+    path("<str:resource_type>", views.search, name="search"),
+    path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
+]

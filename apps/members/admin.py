@@ -78,3 +78,17 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_filter = ("source", "plan")
     search_fields = ("member__member_id", "member__last_name", "subscriber_id", "plan__code")
     raw_id_fields = ("member",)
+
+
+@admin.register(PcpAssignment)
+class PcpAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("member", "name", "npi", "medical_group", "start_date", "end_date")
+    search_fields = ("member__member_id", "member__last_name", "=npi", "name", "medical_group")
+    raw_id_fields = ("member",)
+
+
+@admin.register(CareCoordinatorAssignment)
+class CareCoordinatorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("member", "name", "phone", "start_date", "end_date")
+    search_fields = ("member__member_id", "member__last_name", "name")
+    raw_id_fields = ("member",)

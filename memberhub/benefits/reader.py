@@ -119,7 +119,10 @@ class _LineDict(dict[Any, Any]):
     key_lines: dict[Any, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     def construct_line_mapping(self, node: yaml.MappingNode) -> Any:
         data = _LineDict()
         data.line = node.start_mark.line + 1
@@ -146,7 +149,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_
 
 def _load_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a (C)SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

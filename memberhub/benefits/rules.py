@@ -55,6 +55,9 @@ class DualStatusRule:
         bool  # Medi-Cal pays Medicare Part A/B cost sharing (QMB protection, full duals)
     )
     supplemental_cost_sharing_paid: bool = False  # Medi-Cal also pays the D-SNP's supplemental cost sharing
+    medi_cal_services_free: bool = (
+        False  # Medi-Cal carve-out services cost the member $0 unless the catalog says
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def cost_sharing_policy_from_config(config: Mapping[str, Any]) -> CostSharingPol
     for status, raw in rules_raw.items():
         rules[str(status)] = _rule_from_config(str(status), raw)
     unknown = _rule_from_config("unknown", config.get("unknown_status_rule"))
-    if unknown.full_medi_cal or unknown.medicare_cost_sharing_paid:
+    if unknown.full_medi_cal or unknown.medicare_cost_sharing_paid or unknown.medi_cal_services_free:
         raise ConfigurationError(
             "benefits configuration: the unknown-status rule must not promise Medi-Cal help"
         )
@@ -98,7 +101,12 @@ def _rule_from_config(status: str, raw: Any) -> DualStatusRule:
     if not isinstance(raw, Mapping):
         raise ConfigurationError(f"benefits configuration: rule for {status!r} must be a mapping")
     flags: dict[str, bool] = {}
-    for key in ("full_medi_cal", "medicare_cost_sharing_paid", "supplemental_cost_sharing_paid"):
+    for key in (
+        "full_medi_cal",
+        "medicare_cost_sharing_paid",
+        "supplemental_cost_sharing_paid",
+        "medi_cal_services_free",
+    ):
         value = raw.get(key, False)
         if not isinstance(value, bool):
             raise ConfigurationError(f"benefits configuration: {status}.{key} must be true or false")
@@ -189,6 +197,14 @@ class Supplemental:
 
 
 @dataclass(frozen=True)
+class OtherContact:
+    """A payer after the first that the member contacts separately (e.g. Medi-Cal rides after the plan's rides)."""
+
+    payer: Payer
+    contact: Contact
+
+
+@dataclass(frozen=True)
 class UnifiedBenefitAnswer:
     category: ServiceCategory
     status: CoverageStatus
@@ -209,6 +225,7 @@ class UnifiedBenefitAnswer:
     contact_name_es: str
     notes: tuple[LocalizedText, ...]
     sources: tuple[SourceRef, ...]
+    other_contacts: tuple[OtherContact, ...] = ()
 
     @property
     def covered(self) -> bool:
@@ -320,7 +337,11 @@ def unified_benefit_answer(
     primary: tuple[BenefitEntry, BenefitCatalog] | None = None
     member_cost: MemberCost | None = None
 
+    explicit_contacts: list[tuple[PayerKind, Contact]] = []
+
     def use(entry: BenefitEntry, catalog: BenefitCatalog, payer: PayerKind) -> None:
+        if entry.access is not None and entry.access.contact is not None:
+            explicit_contacts.append((payer, entry.access.contact))
         if entry.prior_authorization:
             pa.append(payer)
         if entry.referral_required:
@@ -414,8 +435,8 @@ def unified_benefit_answer(
         contact_en, contact_es = first.name("en"), first.name("es")
         if first.cost_sharing is not None:
             member_cost = _cost(CostReason.CARVE_OUT, first.cost_sharing)
-        elif first.info.requires_medi_cal:
-            member_cost = _zero(CostReason.CARVE_OUT)  # Medi-Cal services have no cost for full-scope members
+        elif first.info.requires_medi_cal and rule.medi_cal_services_free:
+            member_cost = _zero(CostReason.CARVE_OUT)
         else:
             member_cost = MemberCost(reason=CostReason.CARVE_OUT, known=False)
         if first.notes is not None:
@@ -433,6 +454,13 @@ def unified_benefit_answer(
         for entry in (ab_entry, sup_entry, mcal_entry):
             if entry is not None and entry.notes is not None and entry.notes not in notes:
                 notes.append(entry.notes)
+
+    other_contacts: list[OtherContact] = []
+    if status is CoverageStatus.COVERED:
+        payer_by_kind = {p.kind: p for p in payers}
+        for payer_kind, other in explicit_contacts:
+            if other.phone != contact.phone and all(o.contact.phone != other.phone for o in other_contacts):
+                other_contacts.append(OtherContact(payer=payer_by_kind[payer_kind], contact=other))
 
     return UnifiedBenefitAnswer(
         category=category,
@@ -452,6 +480,7 @@ def unified_benefit_answer(
         contact_name_es=contact_es,
         notes=tuple(notes),
         sources=tuple(sources),
+        other_contacts=tuple(other_contacts),
     )
 
 

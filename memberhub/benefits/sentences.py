@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from memberhub.benefits.catalog import ArrangedBy, Contact, CostSharing, Limit, LimitKind, Period, Unit
+from memberhub.benefits.categories import ServiceCategory
 from memberhub.benefits.rules import (
     CostReason,
     CoverageStatus,
@@ -81,6 +82,26 @@ _LIMIT_NOUN = {
         LimitKind.DAYS: ("día", "días"),
         LimitKind.HOURS: ("hora", "horas"),
         LimitKind.ITEMS: ("artículo", "artículos"),
+    },
+}
+
+
+_SIDE_TAG = {
+    "en": {
+        PayerKind.DSNP_MEDICARE: "Medicare plan",
+        PayerKind.DSNP_PART_D: "Medicare plan",
+        PayerKind.DSNP_SUPPLEMENTAL: "Medicare plan extra benefit",
+        PayerKind.MEDI_CAL_COST_SHARING: "Medi-Cal",
+        PayerKind.MEDI_CAL_PLAN: "Medi-Cal",
+        PayerKind.CARVE_OUT: "other program",
+    },
+    "es": {
+        PayerKind.DSNP_MEDICARE: "plan de Medicare",
+        PayerKind.DSNP_PART_D: "plan de Medicare",
+        PayerKind.DSNP_SUPPLEMENTAL: "beneficio adicional del plan de Medicare",
+        PayerKind.MEDI_CAL_COST_SHARING: "Medi-Cal",
+        PayerKind.MEDI_CAL_PLAN: "Medi-Cal",
+        PayerKind.CARVE_OUT: "otro programa",
     },
 }
 
@@ -185,8 +206,18 @@ def _who_pays_sentence(answer: UnifiedBenefitAnswer, language: str) -> str | Non
     return f"{names[0]} paga primero y después {' y luego '.join(names[1:])}."
 
 
+_EMERGENCY = {ServiceCategory.EMERGENCY_CARE, ServiceCategory.AMBULANCE}
+
+
 def _arranged_sentence(answer: UnifiedBenefitAnswer, language: str) -> str:
     phone = phone_phrase(answer.contact, language)
+    if answer.category in _EMERGENCY and answer.status is not CoverageStatus.NOT_COVERED:
+        if language == "en":
+            return f"In an emergency, call 911 or go to the nearest emergency room; no approval is needed. Questions: call {phone}."
+        return (
+            "En una emergencia, llame al 911 o vaya a la sala de emergencias más cercana; no necesita aprobación. "
+            f"Si tiene preguntas, llame al {phone}."
+        )
     who_en, who_es = answer.contact_name_en, answer.contact_name_es
     arranged = answer.arranged_by
     if answer.status is CoverageStatus.NOT_COVERED:
@@ -248,7 +279,14 @@ def benefit_sentence(answer: UnifiedBenefitAnswer, language: str) -> str:
             else "Necesita una remisión de su médico de atención primaria."
         )
     if answer.limits:
-        limits = "; ".join(dict.fromkeys(limit_phrase(s.limit, language) for s in answer.limits))
+        tagged = len({s.payer for s in answer.limits}) > 1
+        phrases = []
+        for sourced in answer.limits:
+            phrase = limit_phrase(sourced.limit, language)
+            if tagged:
+                phrase = f"{phrase}, {_SIDE_TAG[language][sourced.payer]}"
+            phrases.append(phrase)
+        limits = "; ".join(dict.fromkeys(phrases))
         parts.append(f"Limit: {limits}." if en else f"Límite: {limits}.")
     if (
         answer.supplemental is not None
@@ -270,6 +308,22 @@ def benefit_sentence(answer: UnifiedBenefitAnswer, language: str) -> str:
     elif answer.supplemental is not None:
         extra = answer.supplemental.description.get(language).rstrip(".")
         parts.append(f"{extra}.")
+    for other in answer.other_contacts:
+        name = other.contact.name or other.payer.name(language)
+        phone = phone_phrase(other.contact, language)
+        if other.payer.kind is PayerKind.DSNP_SUPPLEMENTAL:
+            parts.append(
+                f"For the extra benefit, call {name} at {phone}."
+                if en
+                else f"Para el beneficio adicional, llame a {name} al {phone}."
+            )
+        else:
+            who = other.payer.name(language)
+            parts.append(
+                f"{who} also covers it: call {name} at {phone}."
+                if en
+                else f"{who} también lo cubre: llame a {name} al {phone}."
+            )
     first_payer = answer.payers[0] if answer.payers else None
     for carve_out in answer.carve_outs:
         if first_payer is not None and first_payer.carve_out_program is carve_out.program:

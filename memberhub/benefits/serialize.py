@@ -28,7 +28,12 @@ from memberhub.benefits.sentences import LANGUAGES, benefit_sentence, limit_phra
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:f}"
+    """'20', '4.50', '1676': whole numbers without decimals, otherwise exactly two."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value:.2f}"
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -46,21 +51,35 @@ def text_from_dict(data: dict[str, Any] | None) -> LocalizedText | None:
 def contact_to_dict(contact: Contact | None) -> dict[str, str | None] | None:
     if contact is None:
         return None
-    return {"name": contact.name, "phone": contact.phone, "tty": contact.tty, "hours": contact.hours, "url": contact.url}
+    return {
+        "name": contact.name,
+        "phone": contact.phone,
+        "tty": contact.tty,
+        "hours": contact.hours,
+        "url": contact.url,
+    }
 
 
 def contact_from_dict(data: dict[str, Any] | None) -> Contact | None:
     if not data:
         return None
     return Contact(
-        phone=data["phone"], name=data.get("name"), tty=data.get("tty"), hours=data.get("hours"), url=data.get("url")
+        phone=data["phone"],
+        name=data.get("name"),
+        tty=data.get("tty"),
+        hours=data.get("hours"),
+        url=data.get("url"),
     )
 
 
 def cost_to_dict(cost: CostSharing | None) -> dict[str, str | None] | None:
     if cost is None:
         return None
-    return {"copay": _money(cost.copay), "coinsurance_percent": _money(cost.coinsurance_percent), "per": cost.per.value}
+    return {
+        "copay": _money(cost.copay),
+        "coinsurance_percent": _money(cost.coinsurance_percent),
+        "per": cost.per.value,
+    }
 
 
 def cost_from_dict(data: dict[str, Any] | None) -> CostSharing | None:
@@ -118,7 +137,7 @@ def carve_out_from_dict(data: dict[str, Any] | None) -> CarveOut | None:
     if not data:
         return None
     contact = contact_from_dict(data["contact"])
-    assert contact is not None  # noqa: S101 - a stored carve-out always has its contact
+    assert contact is not None
     return CarveOut(
         program=CarveOutProgram(data["program"]),
         contact=contact,
@@ -165,7 +184,11 @@ def answer_to_dict(answer: UnifiedBenefitAnswer, *, languages: tuple[str, ...] =
         "referral_required": answer.referral_required,
         "referral_required_by": [p.value for p in answer.referral_required_by],
         "limits": [
-            {**limit_to_dict(s.limit), "payer": s.payer.value, "text": {lang: limit_phrase(s.limit, lang) for lang in languages}}
+            {
+                **limit_to_dict(s.limit),
+                "payer": s.payer.value,
+                "text": {lang: limit_phrase(s.limit, lang) for lang in languages},
+            }
             for s in answer.limits
         ],
         "supplemental": None
@@ -178,7 +201,8 @@ def answer_to_dict(answer: UnifiedBenefitAnswer, *, languages: tuple[str, ...] =
             "contact": contact_to_dict(answer.supplemental.contact),
         },
         "carve_outs": [
-            {**(carve_out_to_dict(c) or {}), "name": {lang: c.name(lang) for lang in languages}} for c in answer.carve_outs
+            {**(carve_out_to_dict(c) or {}), "name": {lang: c.name(lang) for lang in languages}}
+            for c in answer.carve_outs
         ],
         "unavailable_carve_outs": [
             {"program": c.program.value, "name": {lang: c.name(lang) for lang in languages}}
@@ -189,6 +213,14 @@ def answer_to_dict(answer: UnifiedBenefitAnswer, *, languages: tuple[str, ...] =
             **(contact_to_dict(answer.contact) or {}),
             "label": {"en": answer.contact_name_en, "es": answer.contact_name_es},
         },
+        "other_contacts": [
+            {
+                "payer": other.payer.kind.value,
+                "payer_name": {lang: other.payer.name(lang) for lang in languages},
+                "contact": contact_to_dict(other.contact),
+            }
+            for other in answer.other_contacts
+        ],
         "notes": [text_to_dict(n) for n in answer.notes],
         "sources": [
             {"plan_code": s.plan_code, "plan_year": s.plan_year, "kind": s.kind.value, "line": s.line}

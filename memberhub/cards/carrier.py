@@ -10,6 +10,15 @@ from memberhub.cards.content import CardFormat, IdCardContent
 from memberhub.cards.translations import LANGUAGE_TAGLINES
 from memberhub.documents.address import MailingAddress
 
+CARRIER_MEMBER_FIELDS: tuple[str, ...] = (
+    "address_1",
+    "address_2",
+    "address_3",
+    "address_4",
+    "issued_on",
+    "greeting_name",
+)
+
 
 @dataclass(frozen=True)
 class CarrierContent:
@@ -18,6 +27,7 @@ class CarrierContent:
     card_format: CardFormat
     min_font_pt: float | None
     mailing_name: str
+    greeting_name: str
     address_lines: tuple[str, ...]  # window position, standardized (USPS upper case)
     product_name: str
     organization_name: str
@@ -32,6 +42,8 @@ class CarrierContent:
         data["text"] = dict(sorted(self.text.items()))
         data["address_lines"] = list(self.address_lines)
         data["taglines"] = [list(t) for t in self.taglines]
+        for i in range(4):  # fixed window slots (the fast path stamps each line)
+            data[f"address_{i + 1}"] = self.address_lines[i] if i < len(self.address_lines) else ""
         return data
 
 
@@ -45,6 +57,7 @@ def build_carrier_content(*, card: IdCardContent, address: MailingAddress) -> Ca
         card_format=card.card_format,
         min_font_pt=card.min_font_pt,
         mailing_name=address.name,
+        greeting_name=card.member_name,
         address_lines=address.window_lines(),
         product_name=card.product_name,
         organization_name=card.organization_name,

@@ -21,8 +21,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from memberhub.directory.address import PostalAddress, address_key
 from memberhub.directory.geo import is_valid_coordinate
@@ -144,8 +147,8 @@ def _iter_file(path: Path) -> Iterator[tuple[str, str, Any]]:
                     if not line.strip():
                         continue
                     try:
-                        yield name, f"line {number}", json.loads(line)
-                    except json.JSONDecodeError as exc:
+                        yield name, f"line {number}", orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
                         yield (
                             name,
                             f"line {number}",
@@ -233,6 +236,11 @@ def _sub(ext: dict[str, Any], url: str) -> list[dict[str, Any]]:
 def _parse_instant(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
+    return _parse_instant_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_instant_text(value: str) -> datetime | None:
     text = value.replace("Z", "+00:00")
     # Python accepts at most 6 fractional digits; FHIR examples carry 7.
     text = re.sub(r"(\.\d{6})\d+", r"\1", text)
@@ -347,6 +355,7 @@ class _Base:
 @dataclass(slots=True)
 class _Practitioner(_Base):
     npi: str | None = None
+    npi_valid: bool = False
     name: str = ""
     family: str = ""
     given: tuple[str, ...] = ()
@@ -359,6 +368,7 @@ class _Practitioner(_Base):
 @dataclass(slots=True)
 class _Organization(_Base):
     npi: str | None = None
+    npi_valid: bool = False
     name: str = ""
     is_network: bool = False
     phone: str | None = None
@@ -368,6 +378,7 @@ class _Organization(_Base):
 class _Location(_Base):
     name: str | None = None
     address: PostalAddress | None = None
+    key: str = ""
     lat: float | None = None
     lon: float | None = None
     phone: str | None = None
@@ -519,16 +530,21 @@ class PlanNetReader:
         if name in r and not isinstance(r[name], list):
             self._problem(file, pos, ref, name, "must be a list")
 
-    def _npi(self, r: dict[str, Any], ref: str, file: str, pos: str) -> str | None:
+    def _npi(self, r: dict[str, Any], ref: str, file: str, pos: str) -> tuple[str | None, bool]:
+        """(cleaned NPI or None, passes the NPI check); a failing NPI is kept and flagged."""
+        idents = r.get("identifier")
+        if idents is None:
+            return None, False
         self._check_list(r, "identifier", ref, file, pos)
-        for ident in _list(r.get("identifier")):
+        for ident in _list(idents):
             if isinstance(ident, dict) and ident.get("system") == NPI_SYSTEM:
                 value = ident.get("value")
                 if not isinstance(value, str) or not value.strip():
                     self._problem(file, pos, ref, "identifier.value", "NPI identifier without a value")
-                    return None
+                    return None, False
                 cleaned = re.sub(r"[\s-]", "", value)
-                if not is_valid_npi(cleaned):
+                valid = is_valid_npi(cleaned)
+                if not valid:
                     self._problem(
                         file,
                         pos,
@@ -538,8 +554,8 @@ class PlanNetReader:
                         severity="warning",
                         code="directory.invalid_npi",
                     )
-                return cleaned
-        return None
+                return cleaned, valid
+        return None, False
 
     # -- per type
 
@@ -579,12 +595,14 @@ class PlanNetReader:
                 continue
             quals.extend(_codes(qual["code"]))
             specialties.extend(_codes(qual["code"], NUCC_SYSTEM))
+        npi, npi_valid = self._npi(r, ref, file, pos)
         self.practitioners[ref] = _Practitioner(
             ref,
             file,
             pos,
             lu,
-            npi=self._npi(r, ref, file, pos),
+            npi=npi,
+            npi_valid=npi_valid,
             name=display or ref,
             family=family or "",
             given=given,
@@ -617,12 +635,14 @@ class PlanNetReader:
                 severity="warning",
                 code="directory.plannet_rule",
             )
+        npi, npi_valid = self._npi(r, ref, file, pos)
         self.organizations[ref] = _Organization(
             ref,
             file,
             pos,
             lu,
-            npi=self._npi(r, ref, file, pos),
+            npi=npi,
+            npi_valid=npi_valid,
             name=name or ref,
             is_network=is_network,
             phone=_phone(r.get("telecom")),
@@ -670,13 +690,15 @@ class PlanNetReader:
         )
         newpatients = _newpatients(r)
         self._check_newpatients(newpatients, ref, file, pos)
+        address = _address(r.get("address"))
         self.locations[ref] = _Location(
             ref,
             file,
             pos,
             lu,
             name=r.get("name") if isinstance(r.get("name"), str) else None,
-            address=_address(r.get("address")),
+            address=address,
+            key=address_key(address),
             lat=lat,
             lon=lon,
             phone=_phone(r.get("telecom")),
@@ -1020,7 +1042,7 @@ class PlanNetReader:
                     provider_type="practitioner",
                     identity=npi or f"ref:{practitioner.ref}",
                     npi=npi,
-                    npi_valid=bool(npi and is_valid_npi(npi)),
+                    npi_valid=practitioner.npi_valid,
                     name=practitioner.name,
                     family_name=practitioner.family,
                     given_names=practitioner.given,
@@ -1035,7 +1057,7 @@ class PlanNetReader:
                     virtual_modalities=modalities,
                     phone=part.phone or (loc.phone if loc else None) or service_phone,
                     address=loc.address if loc else None,
-                    address_key=address_key(loc.address if loc else None),
+                    address_key=loc.key if loc else "",
                     location_name=loc.name if loc else None,
                     lat=lat,
                     lon=lon,
@@ -1054,7 +1076,7 @@ class PlanNetReader:
                     provider_type=self._org_type(part, services, specialties),
                     identity=org.npi or f"ref:{org.ref}",
                     npi=org.npi,
-                    npi_valid=bool(org.npi and is_valid_npi(org.npi)),
+                    npi_valid=org.npi_valid,
                     name=org.name,
                     organization_name=org.name,
                     specialties=tuple(specialties),
@@ -1064,7 +1086,7 @@ class PlanNetReader:
                     virtual_modalities=modalities,
                     phone=part.phone or (loc.phone if loc else None) or service_phone or org.phone,
                     address=loc.address if loc else None,
-                    address_key=address_key(loc.address if loc else None),
+                    address_key=loc.key if loc else "",
                     location_name=loc.name if loc else None,
                     lat=lat,
                     lon=lon,

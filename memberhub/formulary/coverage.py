@@ -142,11 +142,16 @@ def decide_coverage(
     medi_cal_pays = medi_cal_rx is not None and excluded_class and part_d is None
     if medi_cal_rx is not None and part_d is not None and not medi_cal_rx.is_part_d_excluded:
         notes.append(
-            Note("medi_cal_rx_not_for_part_d", "Listed by Medi-Cal Rx, but Part D pays Part D drugs for duals.")
+            Note(
+                "medi_cal_rx_not_for_part_d", "Listed by Medi-Cal Rx, but Part D pays Part D drugs for duals."
+            )
         )
     if medi_cal_rx is not None and member_age is not None and medi_cal_rx.age_allows(member_age) is False:
         notes.append(
-            Note("medi_cal_rx_age_restriction", "Outside the Medi-Cal Rx age limit: prior authorization needed.")
+            Note(
+                "medi_cal_rx_age_restriction",
+                "Outside the Medi-Cal Rx age limit: prior authorization needed.",
+            )
         )
     if entry is not None and medi_cal_pays:
         status, primary, secondary = CoverageStatus.BOTH, Payer.PART_D, Payer.MEDI_CAL_RX
@@ -165,9 +170,13 @@ def decide_coverage(
                 )
             )
         elif not excluded_class:
-            notes.append(Note("not_on_formulary", "Not on the plan's Part D formulary or the Medi-Cal Rx list."))
+            notes.append(
+                Note("not_on_formulary", "Not on the plan's Part D formulary or the Medi-Cal Rx list.")
+            )
     if entry is not None and entry.source == PartDSource.SUPPLEMENTAL:
-        notes.append(Note("part_d_supplemental", "Covered by the plan as a supplemental (Part D-excluded) drug."))
+        notes.append(
+            Note("part_d_supplemental", "Covered by the plan as a supplemental (Part D-excluded) drug.")
+        )
     if drug.may_be_physician_administered:
         notes.append(
             Note(
@@ -238,11 +247,15 @@ def member_costs(
         for pharmacy in (Pharmacy.PREFERRED, Pharmacy.STANDARD):
             if decision.primary_payer == Payer.MEDI_CAL_RX:
                 quotes.append(
-                    CostQuote(days, pharmacy, Payer.MEDI_CAL_RX, _money(medi_cal_rx_copay), basis="medi_cal_rx")
+                    CostQuote(
+                        days, pharmacy, Payer.MEDI_CAL_RX, _money(medi_cal_rx_copay), basis="medi_cal_rx"
+                    )
                 )
                 continue
             quotes.append(
-                _part_d_quote(days, pharmacy, drug, tier_costs.get((days, pharmacy)), lis, insulin_monthly_cap)
+                _part_d_quote(
+                    days, pharmacy, drug, tier_costs.get((days, pharmacy)), lis, insulin_monthly_cap
+                )
             )
     return quotes
 
@@ -277,7 +290,9 @@ def _part_d_quote(
     elif insulin_cap is not None and maximum == insulin_cap:
         basis = "insulin_cap"
     if rate is not None and rate == 0:
-        return CostQuote(days, pharmacy, Payer.PART_D, Decimal("0.00"), coinsurance_rate=rate, basis="coinsurance")
+        return CostQuote(
+            days, pharmacy, Payer.PART_D, Decimal("0.00"), coinsurance_rate=rate, basis="coinsurance"
+        )
     return CostQuote(
         days,
         pharmacy,

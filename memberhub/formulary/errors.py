@@ -7,23 +7,16 @@ until the whole file has been read, so a malformed file changes nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from memberhub.errors import DomainError, ValidationFailed
 
 
-class FormularyError(Exception):
-    """Base class: a dotted ``code``, a human ``message`` and JSON-safe ``extra``."""
+class FormularyError(DomainError):
+    """Base class of formulary rule errors: a dotted ``code``, a ``message`` and ``extra``."""
 
     code = "formulary.error"
 
-    def __init__(self, message: str, *, code: str | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
-        self.extra: dict[str, Any] = extra
 
-
-class FormularyFileError(FormularyError):
+class FormularyFileError(ValidationFailed):
     """A source file cannot be imported; says where it broke."""
 
     code = "formulary.invalid_file"
@@ -42,7 +35,11 @@ class FormularyFileError(FormularyError):
             where += f", line {line}"
         if column is not None:
             where += f", column {column}"
-        super().__init__(f"{where}: {message}", code=code, file=file, line=line, column=column)
+        super().__init__(
+            f"{where}: {message}", problems=[f"{where}: {message}"], file=file, line=line, column=column
+        )
+        if code is not None:
+            self.code = code
         self.file = file
         self.line = line
         self.column = column

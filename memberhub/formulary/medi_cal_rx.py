@@ -171,7 +171,9 @@ def _excluded_category(value: str | None, cdl_part: int) -> str | None:
         return "otc" if cdl_part in (2, 3) else None
     key = text.lower().replace("-", "_").replace(" ", "_")
     if key not in PART_D_EXCLUDED_CATEGORIES:
-        raise FieldError(f"unknown Part D excluded category {text!r} (one of {', '.join(PART_D_EXCLUDED_CATEGORIES)})")
+        raise FieldError(
+            f"unknown Part D excluded category {text!r} (one of {', '.join(PART_D_EXCLUDED_CATEGORIES)})"
+        )
     return key
 
 
@@ -230,7 +232,9 @@ def read_contract_drugs_list(stream: IO[bytes], *, file: str) -> list[MediCalRxR
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-            raise FormularyFileError(f"expected {len(header)} fields, found {len(values)}", file=file, line=line)
+            raise FormularyFileError(
+                f"expected {len(header)} fields, found {len(values)}", file=file, line=line
+            )
         row = _build_row(_Fields(file=file, line=line, columns=columns, values=values))
         key = (
             row.drug_name.lower(),
@@ -329,7 +333,9 @@ def _build_row(f: _Fields) -> MediCalRxRow:
         age_min=age_min,
         age_max=age_max,
         quantity_limit=(
-            QuantityLimit(amount=ql_amount, days=ql_days) if ql_amount is not None or ql_days is not None else None
+            QuantityLimit(amount=ql_amount, days=ql_days)
+            if ql_amount is not None or ql_days is not None
+            else None
         ),
         labeler_codes=f.get("LABELER_CODES", _labelers),
         diagnosis_restriction=f.get("DIAGNOSIS_RESTRICTION", clean),
@@ -346,3 +352,25 @@ def sniff_is_cdl(first_bytes: bytes) -> bool:
     """True when the bytes start like a CDL CSV header (used to tell sources apart)."""
     head = codecs.decode(first_bytes[:4096], "utf-8", errors="ignore").lstrip("\ufeff").upper()
     return "DRUG_NAME" in head and "BILLING_UNIT" in head
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9./% ]+", " ", text.lower())).strip()
+
+
+def _norm_strength(text: str) -> str:
+    return re.sub(r"\s*/\s*", "/", re.sub(r"(\d)\s*([a-z%])", r"\1 \2", _norm(text)))
+
+
+def name_match_key(drug_name: str, strength: str | None) -> tuple[str, str]:
+    """Key to match a CDL entry with no RxCUI/NDC to RxNorm drugs: ingredient(s) and strength.
+
+    ``("Pyridoxine Hydrochloride", "25 mg")`` and RxNorm ``pyridoxine hydrochloride 25 MG Oral
+    Tablet`` give the same key. Multi-ingredient names are sorted like RxNorm ingredient keys.
+    """
+    ingredients = sorted(_norm(part) for part in drug_name.split("/") if part.strip())
+    return " / ".join(ingredients), _norm_strength(strength or "")
+
+
+def rxnorm_match_key(ingredient_key: str, strength: str) -> tuple[str, str]:
+    return ingredient_key, _norm_strength(strength)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from memberhub.formulary.errors import FormularyFileError
+from memberhub.formulary.matching import normalize_name
 from memberhub.formulary.tabular import buffered
 from memberhub.formulary.values import NDC11_RE, RXCUI_RE
 
@@ -98,7 +99,9 @@ def _check_rxcui(value: str, *, file: str, line: int) -> str:
     return value
 
 
-def read_rxnconso(stream: IO[bytes], *, file: str, ttys: Collection[str] = TTY_PRIORITY) -> Iterator[RxNormConcept]:
+def read_rxnconso(
+    stream: IO[bytes], *, file: str, ttys: Collection[str] = TTY_PRIORITY
+) -> Iterator[RxNormConcept]:
     """SAB=RXNORM, English, not suppressed atoms of the wanted term types (UTF-8 text)."""
     wanted = frozenset(t.encode() for t in ttys)
     for line, parts in _rrf_lines(stream, file=file, width=len(RXNCONSO_COLUMNS)):
@@ -109,12 +112,16 @@ def read_rxnconso(stream: IO[bytes], *, file: str, ttys: Collection[str] = TTY_P
         try:
             name = parts[14].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FormularyFileError(f"STR is not UTF-8: {exc.reason}", file=file, line=line, column="STR") from None
+            raise FormularyFileError(
+                f"STR is not UTF-8: {exc.reason}", file=file, line=line, column="STR"
+            ) from None
         rxcui = _check_rxcui(parts[0].decode("ascii", "replace"), file=file, line=line)
         yield RxNormConcept(rxcui=rxcui, tty=parts[12].decode("ascii"), name=name, line=line)
 
 
-def read_rxnsat_ndcs(stream: IO[bytes], *, file: str, rxcuis: Collection[str] | None = None) -> Iterator[NdcLink]:
+def read_rxnsat_ndcs(
+    stream: IO[bytes], *, file: str, rxcuis: Collection[str] | None = None
+) -> Iterator[NdcLink]:
     """NDC attributes normalized by RxNorm (SAB=RXNORM, ATN=NDC, 11 digits)."""
     keep = None if rxcuis is None else frozenset(r.encode() for r in rxcuis)
     for line, parts in _rrf_lines(stream, file=file, width=len(RXNSAT_COLUMNS)):
@@ -286,3 +293,44 @@ def read_medication_knowledge_ndjson(stream: IO[bytes], *, file: str) -> Iterato
             dose_form=form_codings[0].get("display"),
             line=line,
         )
+
+
+# --------------------------------------------------------------------------- drug records
+
+
+@dataclass(frozen=True, slots=True)
+class DrugRecord:
+    """Everything the drug table keeps for one RxCUI, derived deterministically from its name."""
+
+    rxcui: str
+    name: str
+    tty: str
+    ingredient_key: str
+    strength: str
+    dose_form: str
+    brand_name: str
+    is_brand: bool
+    is_pack: bool
+    search_text: str
+
+
+def drug_record(*, rxcui: str, tty: str, name: str) -> DrugRecord:
+    parsed = parse_drug_name(name, tty)
+    ingredient_key = normalize_name(parsed.ingredient_key) if parsed.ingredients else ""
+    return DrugRecord(
+        rxcui=rxcui,
+        name=name,
+        tty=tty,
+        ingredient_key=ingredient_key,
+        strength=parsed.strength or "",
+        dose_form=parsed.dose_form or "",
+        brand_name=parsed.brand_name or "",
+        is_brand=tty in BRAND_TTYS,
+        is_pack=parsed.is_pack,
+        search_text=normalize_name(name),
+    )
+
+
+def placeholder_record(rxcui: str) -> DrugRecord:
+    """A drug seen in a formulary before its RxNorm name is known."""
+    return DrugRecord(rxcui, f"RxCUI {rxcui}", "", "", "", "", "", False, False, f"rxcui {rxcui}")

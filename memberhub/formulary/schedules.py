@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
-from memberhub.formulary.errors import FormularyError
+from memberhub.errors import ConfigurationError
 
 T = TypeVar("T")
 
 
-class FormularyConfigError(FormularyError):
+class FormularyConfigError(ConfigurationError):
     code = "formulary.invalid_config"
 
 

@@ -101,13 +101,18 @@ def release_from_name(name: str) -> ReleaseInfo:
     base = Path(name).name
     match = re.search(r"(?i)(SPUF_)?(\d{4})_(\d{8})", base)
     if not match:
-        return ReleaseInfo(None, None, "unknown")
-    raw = match.group(3)
+        bare = re.search(r"(?<!\d)(20\d{6})(?!\d)", base)  # inner files: "... file  20260115.txt"
+        return ReleaseInfo(None, _yyyymmdd(bare.group(1)) if bare else None, "unknown")
+    return ReleaseInfo(
+        int(match.group(2)), _yyyymmdd(match.group(3)), "quarterly" if match.group(1) else "monthly"
+    )
+
+
+def _yyyymmdd(raw: str) -> date | None:
     try:
-        released = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
-        released = None
-    return ReleaseInfo(int(match.group(2)), released, "quarterly" if match.group(1) else "monthly")
+        return None
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,9 @@ def read_delimited(
                 if len(parts) > width and not any(p.strip() for p in parts[width:]):
                     del parts[width:]
                 else:
-                    raise FormularyFileError(f"expected {width} fields, found {len(parts)}", file=file, line=line_no)
+                    raise FormularyFileError(
+                        f"expected {width} fields, found {len(parts)}", file=file, line=line_no
+                    )
             if predicate is not None and not predicate(parts[filter_idx]):
                 continue
             try:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from memberhub.notices.catalog import ENGLISH, Catalog
+from memberhub.notices.catalog import ENGLISH, Catalog, language_code_normalize
 from memberhub.notices.config import COMMON_MESSAGE_KEYS, NoticeConfig
 from memberhub.notices.content import Block, InsertLine, NoticeContent
 from memberhub.notices.context import (
@@ -231,7 +231,7 @@ def notice_language_choose(
     A letter is never mixed: a partial catalog (e.g. only the insert tagline) falls back to English,
     and the multi-language insert tells the member how to get help in their language.
     """
-    requested = (requested or ENGLISH).lower()
+    requested = language_code_normalize(requested)
     catalog = config.catalog(requested)
     needed = template.message_keys() | set(COMMON_MESSAGE_KEYS) | kind_value_message_keys(template.kind)
     if catalog is not None and catalog.can_format_dates() and catalog.covers(needed):

@@ -11,6 +11,49 @@ from memberhub.notices.errors import NoticeTemplateError
 
 ENGLISH = "en"
 
+#: ISO 639-2/3 codes (and a few names) of California's threshold languages -> the codes catalogs use.
+_LANGUAGE_ALIASES = {
+    "eng": "en",
+    "english": "en",
+    "spa": "es",
+    "spanish": "es",
+    "chi": "zh",
+    "zho": "zh",
+    "yue": "zh",
+    "cmn": "zh",
+    "chinese": "zh",
+    "vie": "vi",
+    "tgl": "tl",
+    "fil": "tl",
+    "kor": "ko",
+    "arm": "hy",
+    "hye": "hy",
+    "rus": "ru",
+    "per": "fa",
+    "fas": "fa",
+    "pes": "fa",
+    "ara": "ar",
+    "khm": "km",
+    "hmn": "hmn",
+    "pan": "pa",
+    "hin": "hi",
+    "lao": "lo",
+    "ium": "mien",
+    "ukr": "uk",
+}
+
+
+def language_code_normalize(code: str | None) -> str:
+    """A member's language value (ISO 639-1/-2/-3 code, BCP 47 tag such as ``es-MX``, or an English name)
+    as the code catalogs and languages.yaml use; empty means English."""
+    if not code:
+        return ENGLISH
+    base = code.strip().lower().replace("_", "-")
+    if base in _LANGUAGE_ALIASES:
+        return _LANGUAGE_ALIASES[base]
+    base = base.split("-")[0]
+    return _LANGUAGE_ALIASES.get(base, base)
+
 
 @dataclass(frozen=True)
 class Catalog:

@@ -26,6 +26,8 @@ from memberhub.notices.errors import NoticeConfigError, UnknownNoticeKind
 from memberhub.notices.kinds import NoticeFormat, NoticeKind, kind_value_message_keys, notice_kind_parse
 from memberhub.notices.templates import BlockSpec, BlockType, FactSpec, TemplateVersion
 
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DUE_AFTER = "after"
 DUE_FIXED = "fixed"
 DUE_CONTEXT = "context"
@@ -139,7 +141,7 @@ class NoticeConfig:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C or Python)
     except FileNotFoundError:
         raise NoticeConfigError(f"{path}: file not found", extra={"file": str(path)}) from None
     except yaml.YAMLError as exc:

@@ -13,6 +13,9 @@ Keys of `dual_status_rules` are apps.members.models.DualStatus values. Flags:
   this (Extra Help / LIS applies instead).
 - supplemental_cost_sharing_paid: Medi-Cal also pays what the D-SNP charges for a supplemental benefit
   when Medi-Cal covers the same service. Off by default (conservative: shows the plan's charge).
+- medi_cal_services_free: a Medi-Cal carve-out service (Medi-Cal Dental, county programs, IHSS, Medi-Cal Rx)
+  costs the member $0 unless its catalog entry states a cost; otherwise the answer says "ask them what you pay"
+  (members with a Medi-Cal share of cost may pay).
 """
 
 BENEFITS_COST_SHARING = {
@@ -22,6 +25,7 @@ BENEFITS_COST_SHARING = {
             "full_medi_cal": True,
             "medicare_cost_sharing_paid": True,
             "supplemental_cost_sharing_paid": False,
+            "medi_cal_services_free": True,
         },
         "qmb_only": {
             "label": "QMB only",

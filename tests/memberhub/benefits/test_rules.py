@@ -295,3 +295,34 @@ def test_policy_from_config_and_unknown_status_falls_back():
 def test_bad_configuration_is_refused(_case, change, message):
     with pytest.raises(ConfigurationError, match=message):
         cost_sharing_policy_from_config({**CONFIG, **change})
+
+
+def test_answer_as_plain_data_round_trips_through_json(dsnp_2027, medi_cal_2027):
+    import json
+
+    from memberhub.benefits.serialize import answer_to_dict
+
+    data = answer_to_dict(answer(dsnp_2027, medi_cal_2027, "transportation", FULL_DUAL))
+    assert json.loads(json.dumps(data)) == data
+    assert data["other_contacts"][0]["contact"]["phone"] == "1-800-555-0177"
+    assert data["payers"][0] == {
+        "order": 1,
+        "kind": "dsnp_supplemental",
+        "name": {
+            "en": "Sunrise Medi-Medi Plan (extra benefit)",
+            "es": "Sunrise Medi-Medi Plan (beneficio adicional)",
+        },
+        "plan_code": "H9001-001",
+        "carve_out_program": None,
+    }
+    assert data["limits"][0]["text"] == {"en": "30 one-way trips a year", "es": "30 viajes de ida al año"}
+
+
+def test_carve_out_cost_unknown_unless_configured_free(dsnp_2026, medi_cal_2026):
+    from dataclasses import replace
+
+    cautious = replace(FULL_DUAL, medi_cal_services_free=False)
+    result = answer(dsnp_2026, medi_cal_2026, "in_home_supportive_services", cautious)
+    assert result.member_cost.known is False
+    hospice = answer(dsnp_2026, medi_cal_2026, "hospice", cautious)  # the catalog states $0
+    assert hospice.member_cost.is_zero

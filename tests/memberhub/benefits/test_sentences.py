@@ -126,3 +126,44 @@ def test_vision_sentence_mentions_the_extra_benefit(dsnp_2026, medi_cal_2026):
 def test_unsupported_language_is_refused(dsnp_2026, medi_cal_2026):
     with pytest.raises(ValueError, match="unsupported language"):
         sentence(dsnp_2026, medi_cal_2026, "dental", FULL_DUAL, "fr")
+
+
+def test_emergency_sentence_says_call_911(dsnp_2026, medi_cal_2026):
+    text = sentence(dsnp_2026, medi_cal_2026, "emergency_care", FULL_DUAL, "en")
+    assert "In an emergency, call 911 or go to the nearest emergency room; no approval is needed." in text
+    es = sentence(dsnp_2026, medi_cal_2026, "emergency_care", FULL_DUAL, "es")
+    assert "En una emergencia, llame al 911" in es
+
+
+def test_limits_from_both_sides_are_tagged(dsnp_2026, medi_cal_2026):
+    text = sentence(dsnp_2026, medi_cal_2026, "hearing", FULL_DUAL, "en")
+    assert (
+        "Limit: $1,500 every 2 years, Medicare plan extra benefit; $1,510 a year (hearing aids), Medi-Cal."
+        in text
+    )
+
+
+def test_second_payer_with_its_own_vendor_is_named(dsnp_2027, medi_cal_2027):
+    # 2027: the Medi-Cal plan's rides moved to another vendor than the D-SNP's supplemental rides
+    text = sentence(dsnp_2027, medi_cal_2027, "transportation", FULL_DUAL, "en")
+    assert "Sunrise Health Medi-Cal (Medi-Cal) also covers it: call CareLift Rides at 1-800-555-0177." in text
+    es = sentence(dsnp_2027, medi_cal_2027, "transportation", FULL_DUAL, "es")
+    assert (
+        "Sunrise Health Medi-Cal (Medi-Cal) también lo cubre: llame a CareLift Rides al 1-800-555-0177." in es
+    )
+    assert "CareLift" not in sentence(dsnp_2027, medi_cal_2027, "transportation", QMB_ONLY, "en")
+
+
+def test_extra_benefit_vendor_is_named_when_medicare_pays_first(dsnp_2026, medi_cal_2026):
+    text = sentence(dsnp_2026, medi_cal_2026, "vision", FULL_DUAL, "en")
+    assert "For the extra benefit, call ClearView Vision at 1-800-555-0166." in text
+
+
+def test_unknown_carve_out_cost_sentence(dsnp_2026, medi_cal_2026):
+    from dataclasses import replace
+
+    cautious = replace(FULL_DUAL, medi_cal_services_free=False)
+    text = sentence(dsnp_2026, medi_cal_2026, "in_home_supportive_services", cautious, "en")
+    assert "Ask Los Angeles County IHSS what you pay." in text
+    es = sentence(dsnp_2026, medi_cal_2026, "in_home_supportive_services", cautious, "es")
+    assert "Pregunte a Los Angeles County IHSS cuánto paga." in es

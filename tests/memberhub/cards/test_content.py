@@ -196,4 +196,7 @@ def test_carrier_letter_uses_card_language_and_standardized_window_address():
     assert "Golden Valley Medi-Medi Plan" in carrier.text["carrier_body"]
     assert "1-800-555-0143" in carrier.text["carrier_lost"]
     assert carrier.taglines == LANGUAGE_TAGLINES
-    assert carrier.canonical()["address_lines"][0] == "MARIA E GARCIA"
+    canonical = carrier.canonical()
+    assert canonical["address_lines"][0] == "MARIA E GARCIA"
+    assert canonical["address_4"] == "FRESNO CA  93701-1234"
+    assert carrier.greeting_name == "Maria E. Garcia"

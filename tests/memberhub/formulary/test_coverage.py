@@ -45,7 +45,8 @@ DOXYLAMINE = drug("1101446", "doxylamine succinate 25 MG Oral Tablet")
 PYRIDOXINE = drug("1100457", "pyridoxine hydrochloride 25 MG Oral Tablet")
 METHOTREXATE = drug("105585", "methotrexate 2.5 MG Oral Tablet")
 HUMULIN = drug(
-    "106892", "insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension [Humulin]"
+    "106892",
+    "insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension [Humulin]",
 )
 NALOXONE = drug("1191222", "naloxone hydrochloride 0.4 MG/ML Injectable Solution")
 
@@ -65,7 +66,9 @@ def coins(rate: str) -> CostShare:
     return CostShare(CostKind.COINSURANCE, Decimal(rate))
 
 
-def costs(p30: CostShare, s30: CostShare, p90: CostShare, s90: CostShare) -> dict[tuple[int, Pharmacy], CostShare]:
+def costs(
+    p30: CostShare, s30: CostShare, p90: CostShare, s90: CostShare
+) -> dict[tuple[int, Pharmacy], CostShare]:
     return {
         (30, Pharmacy.PREFERRED): p30,
         (30, Pharmacy.STANDARD): s30,
@@ -84,7 +87,8 @@ MEDI_CAL_NUMBERS = RoutingNumbers("022659", "6334225", "MEDICALRX")
 def test_part_d_formulary_drug_with_restrictions() -> None:
     ql = QuantityLimit(Decimal(30), 30)
     decision = decide_coverage(
-        drug=LATUDA, part_d=formulary(4, has_prior_authorization=True, has_step_therapy=True, quantity_limit=ql)
+        drug=LATUDA,
+        part_d=formulary(4, has_prior_authorization=True, has_step_therapy=True, quantity_limit=ql),
     )
     assert (decision.status, decision.primary_payer, decision.secondary_payer) == (
         CoverageStatus.PART_D,
@@ -119,7 +123,11 @@ def test_part_d_excluded_drug_on_cdl_is_paid_by_medi_cal_rx() -> None:
     ]
     routing = pharmacy_routing(decision, part_d_numbers=PART_D_NUMBERS, medi_cal_rx_numbers=MEDI_CAL_NUMBERS)
     assert routing is not None
-    assert (routing.payer, routing.numbers, routing.cardholder_id) == (Payer.MEDI_CAL_RX, MEDI_CAL_NUMBERS, "cin")
+    assert (routing.payer, routing.numbers, routing.cardholder_id) == (
+        Payer.MEDI_CAL_RX,
+        MEDI_CAL_NUMBERS,
+        "cin",
+    )
 
 
 def test_supplemental_plan_coverage_pays_before_medi_cal_rx() -> None:
@@ -141,7 +149,10 @@ def test_off_formulary_part_d_drug_is_not_covered_and_needs_an_exception() -> No
     assert (decision.status, decision.primary_payer) == (CoverageStatus.NOT_COVERED, None)
     assert [n.code for n in decision.notes] == ["part_d_exception"]
     assert member_costs(decision=decision, drug=METHOTREXATE, tier_costs={}, lis=FULL_DUAL) == []
-    assert pharmacy_routing(decision, part_d_numbers=PART_D_NUMBERS, medi_cal_rx_numbers=MEDI_CAL_NUMBERS) is None
+    assert (
+        pharmacy_routing(decision, part_d_numbers=PART_D_NUMBERS, medi_cal_rx_numbers=MEDI_CAL_NUMBERS)
+        is None
+    )
 
 
 def test_nothing_covers_it() -> None:
@@ -172,7 +183,12 @@ TIER2 = costs(copay("5.00"), copay("10.00"), copay("15.00"), copay("30.00"))
         (
             "no_lis",
             None,
-            [("5.00", "plan_copay"), ("10.00", "plan_copay"), ("15.00", "plan_copay"), ("30.00", "plan_copay")],
+            [
+                ("5.00", "plan_copay"),
+                ("10.00", "plan_copay"),
+                ("15.00", "plan_copay"),
+                ("30.00", "plan_copay"),
+            ],
         ),
         (
             "full_dual",
@@ -229,7 +245,11 @@ def test_part_d_routing_uses_plan_numbers() -> None:
     decision = decide_coverage(drug=LATUDA, part_d=formulary(4))
     routing = pharmacy_routing(decision, part_d_numbers=PART_D_NUMBERS, medi_cal_rx_numbers=MEDI_CAL_NUMBERS)
     assert routing is not None
-    assert (routing.payer, routing.numbers, routing.cardholder_id) == (Payer.PART_D, PART_D_NUMBERS, "member_id")
+    assert (routing.payer, routing.numbers, routing.cardholder_id) == (
+        Payer.PART_D,
+        PART_D_NUMBERS,
+        "member_id",
+    )
 
 
 def cand(d: DrugFacts, tier: int | None, status: CoverageStatus = CoverageStatus.PART_D) -> Candidate:
@@ -252,7 +272,9 @@ def test_alternatives_for_a_brand_are_generics_same_strength_first() -> None:
 def test_generic_has_no_alternative_in_a_higher_tier() -> None:
     decision = decide_coverage(drug=LURASIDONE_40, part_d=formulary(2))
     assert (
-        find_alternatives(drug=LURASIDONE_40, decision=decision, candidates=[cand(LATUDA, 4), cand(LURASIDONE_80, 2)])
+        find_alternatives(
+            drug=LURASIDONE_40, decision=decision, candidates=[cand(LATUDA, 4), cand(LURASIDONE_80, 2)]
+        )
         == []
     )
 

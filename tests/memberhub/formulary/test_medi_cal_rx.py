@@ -8,8 +8,7 @@ import pytest
 
 from memberhub.formulary.errors import FormularyFileError
 from memberhub.formulary.medi_cal_rx import read_contract_drugs_list, sniff_is_cdl
-
-from .conftest import CDL_CSV
+from tests.fixtures.formulary import CDL_CSV
 
 HEADER = (
     "DRUG_NAME,STRENGTH,DOSAGE_FORM,BILLING_UNIT,NDC,RXCUI,CDL_PART,CODE_1,RESTRICTION_TEXT,AGE_MIN,AGE_MAX,"
@@ -32,7 +31,11 @@ def test_reads_the_fixture_cdl() -> None:
     assert doxylamine.quantity_limit is not None
     assert (doxylamine.quantity_limit.amount, doxylamine.quantity_limit.days) == (Decimal(30), 30)
     diphenhydramine = rows[2]
-    assert (diphenhydramine.age_min, diphenhydramine.billing_unit, diphenhydramine.part_d_excluded_category) == (
+    assert (
+        diphenhydramine.age_min,
+        diphenhydramine.billing_unit,
+        diphenhydramine.part_d_excluded_category,
+    ) == (
         2,
         "ml",
         "otc",
@@ -75,8 +78,16 @@ def test_bom_and_column_order_do_not_matter() -> None:
         ("bad_part", "Aspirin,81 mg,Tablet,each,,,5,N,,,,,,,,N,N,,2026-01-01,,", "CDL_PART"),
         ("bad_date", "Aspirin,81 mg,Tablet,each,,,2,N,,,,,,,,N,N,,2026-13-01,,", "EFFECTIVE_FROM"),
         ("no_start", "Aspirin,81 mg,Tablet,each,,,2,N,,,,,,,,N,N,,,,", "EFFECTIVE_FROM"),
-        ("end_before_start", "Aspirin,81 mg,Tablet,each,,,2,N,,,,,,,,N,N,,2026-01-01,2025-01-01,", "EFFECTIVE_TO"),
-        ("bad_category", "Aspirin,81 mg,Tablet,each,,,1,N,,,,,,,,N,N,magic,2026-01-01,,", "PART_D_EXCLUDED_CATEGORY"),
+        (
+            "end_before_start",
+            "Aspirin,81 mg,Tablet,each,,,2,N,,,,,,,,N,N,,2026-01-01,2025-01-01,",
+            "EFFECTIVE_TO",
+        ),
+        (
+            "bad_category",
+            "Aspirin,81 mg,Tablet,each,,,1,N,,,,,,,,N,N,magic,2026-01-01,,",
+            "PART_D_EXCLUDED_CATEGORY",
+        ),
         ("bad_age", "Aspirin,81 mg,Tablet,each,,,1,N,,abc,,,,,,N,N,,2026-01-01,,", "AGE_MIN"),
         ("no_name", ",81 mg,Tablet,each,,,1,N,,,,,,,,N,N,,2026-01-01,,", "DRUG_NAME"),
     ],
@@ -105,7 +116,8 @@ def test_duplicate_entry_is_refused() -> None:
 def test_not_utf8_is_refused() -> None:
     with pytest.raises(FormularyFileError):
         read_contract_drugs_list(
-            io.BytesIO(HEADER.encode() + b"\nCaf\xe9,1,Tablet,each,,,1,N,,,,,,,,N,N,,2026-01-01,,\n"), file="x.csv"
+            io.BytesIO(HEADER.encode() + b"\nCaf\xe9,1,Tablet,each,,,1,N,,,,,,,,N,N,,2026-01-01,,\n"),
+            file="x.csv",
         )
 
 

@@ -13,8 +13,7 @@ from memberhub.formulary.rxnorm import (
     read_rxnconso,
     read_rxnsat_ndcs,
 )
-
-from .conftest import RXNORM_DIR, SEED_NDJSON
+from tests.fixtures.formulary import RXNORM_DIR, SEED_NDJSON
 
 
 def test_rxnconso_keeps_rxnorm_atoms_of_member_term_types() -> None:

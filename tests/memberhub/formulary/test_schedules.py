@@ -28,7 +28,9 @@ RAW = {
             },
         },
     ],
-    "medi_cal_rx_routing": [{"valid_from": "2022-01-01", "bin": "022659", "pcn": "6334225", "group": "MEDICALRX"}],
+    "medi_cal_rx_routing": [
+        {"valid_from": "2022-01-01", "bin": "022659", "pcn": "6334225", "group": "MEDICALRX"}
+    ],
     "insulin_monthly_cap": [{"valid_from": "2023-01-01", "amount": "35.00"}],
     "medi_cal_rx_copay": "0",
     "tier_labels": {1: "Preferred generic", 2: "Generic"},

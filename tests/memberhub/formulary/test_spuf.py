@@ -19,8 +19,7 @@ from memberhub.formulary.spuf import (
     read_plan_information,
     release_from_name,
 )
-
-from .conftest import SPUF_DIR, build_release_zip
+from tests.fixtures.formulary import SPUF_DIR, build_release_zip
 
 OURS = [PlanKey("H5928", "001", "000"), PlanKey("H5928", "002", "000")]
 
@@ -35,18 +34,28 @@ OURS = [PlanKey("H5928", "001", "000"), PlanKey("H5928", "002", "000")]
         ("insulin", "insulin beneficiary cost file 20260115.txt", SpufTable.INSULIN_BENEFICIARY_COST),
         ("cost", "beneficiary cost file  20260115.txt", SpufTable.BENEFICIARY_COST),
         ("geo", "geographic locator file 20260115.txt", SpufTable.GEOGRAPHIC_LOCATOR),
-        ("ibc", "Indication Based Coverage Formulary File  PPUF_2023Q2.txt", SpufTable.INDICATION_BASED_COVERAGE),
+        (
+            "ibc",
+            "Indication Based Coverage Formulary File  PPUF_2023Q2.txt",
+            SpufTable.INDICATION_BASED_COVERAGE,
+        ),
         ("pharmacy", "pharmacy networks file 20260115 part 1.zip", SpufTable.PHARMACY_NETWORK),
         ("layout", "Record Layout 2026.txt", None),
     ],
 )
-def test_classify_table_name_is_case_and_space_insensitive(_case: str, name: str, table: SpufTable | None) -> None:
+def test_classify_table_name_is_case_and_space_insensitive(
+    _case: str, name: str, table: SpufTable | None
+) -> None:
     assert classify_table_name(name) == table
 
 
 def test_release_from_name() -> None:
     quarterly = release_from_name("SPUF_2026_20260115.zip")
-    assert (quarterly.contract_year, str(quarterly.release_date), quarterly.kind) == (2026, "2026-01-15", "quarterly")
+    assert (quarterly.contract_year, str(quarterly.release_date), quarterly.kind) == (
+        2026,
+        "2026-01-15",
+        "quarterly",
+    )
     monthly = release_from_name("2026_20251015.zip")
     assert (monthly.contract_year, monthly.kind) == (2026, "monthly")
 
@@ -94,7 +103,10 @@ def test_read_release_keeps_only_our_formularies(release_zip: Path) -> None:
     assert (lurasidone_80.quantity_limit.amount, lurasidone_80.quantity_limit.days) == (Decimal(30), 30)
     xarelto = next(r for r in release.basic_rows if r.rxcui == "1232088")
     assert xarelto.is_selected_drug is True
-    assert [(r.contract_id, r.rxcui) for r in release.excluded_rows] == [("H5928", "1248057"), ("H5928", "1101446")]
+    assert [(r.contract_id, r.rxcui) for r in release.excluded_rows] == [
+        ("H5928", "1248057"),
+        ("H5928", "1101446"),
+    ]
     assert release.excluded_rows[0].has_quantity_limit is True  # 0/1 flag
     assert release.excluded_rows[0].quantity_limit is not None
     assert {(r.plan_id, r.coverage_level) for r in release.cost_rows} == {
@@ -208,14 +220,18 @@ def test_plan_missing_from_release_uses_configured_formulary_or_fails() -> None:
 def test_release_without_basic_formulary_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     folder.mkdir()
-    (folder / "plan information  20260115.txt").write_bytes((SPUF_DIR / "plan information  20260115.txt").read_bytes())
+    (folder / "plan information  20260115.txt").write_bytes(
+        (SPUF_DIR / "plan information  20260115.txt").read_bytes()
+    )
     with pytest.raises(MissingTableError):
         read_part_d_release(folder, plans=OURS)
 
 
 def test_bad_encoding_names_the_line(tmp_path: Path) -> None:
     folder = _write_release(
-        tmp_path, "basic", lambda d: d.replace(b"00026408|00000018|2026|1040041", b"00026408|0000\x8118|2026|1040041")
+        tmp_path,
+        "basic",
+        lambda d: d.replace(b"00026408|00000018|2026|1040041", b"00026408|0000\x8118|2026|1040041"),
     )
     with pytest.raises(FormularyFileError) as exc:
         read_part_d_release(folder, plans=OURS)

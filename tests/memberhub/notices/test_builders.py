@@ -368,3 +368,36 @@ def test_same_input_gives_same_fingerprint(notice_config, recipient, pair, conte
         issued_on=issued_on,
     )
     assert other.fingerprint() != build().fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (None, "en"),
+        ("", "en"),
+        ("ES", "es"),
+        ("es-MX", "es"),
+        ("spa", "es"),
+        ("zh_Hant", "zh"),
+        ("yue", "zh"),
+        ("fil", "tl"),
+        ("Spanish", "es"),
+    ],
+)
+def test_language_code_normalize(value, code):
+    from memberhub.notices.catalog import language_code_normalize
+
+    assert language_code_normalize(value) == code
+
+
+def test_bcp47_spanish_member_gets_spanish_letter(notice_config, recipient, pair, contexts, issued_on):
+    content = notice_content_build(
+        kind=NoticeKind.CARD_MAILED,
+        recipient=replace(recipient, language="es-MX"),
+        pair=pair,
+        context=contexts["card_mailed"],
+        config=notice_config,
+        issued_on=issued_on,
+    )
+    assert content.language == "es"
+    assert content.language_fallback is False

@@ -18,6 +18,18 @@ from fontTools.ttLib import TTCollection
 
 from memberhub.cards.translations import LANGUAGE_TAGLINES
 
+
+def _notice_taglines(lang: str) -> str:
+    """Text of the notices' multi-language insert for `lang` (config/notices/languages.yaml)."""
+    import yaml
+
+    path = Path(getattr(settings, "NOTICES_CONFIG_DIR", Path(settings.BASE_DIR) / "config" / "notices"))
+    data = yaml.safe_load((path / "languages.yaml").read_text(encoding="utf-8"))
+    return "".join(
+        item["tagline"] + item["native_name"] for item in data["languages"] if item["code"] == lang
+    )
+
+
 FACES = {"tc": ("Noto Sans CJK TC", "zh"), "kr": ("Noto Sans CJK KR", "ko")}
 
 
@@ -38,6 +50,7 @@ class Command(BaseCommand):
         for suffix, (family, lang) in FACES.items():
             font = next(f for f in collection.fonts if f["name"].getDebugName(1) == family)
             text = ascii_text + "".join(t for code, t in LANGUAGE_TAGLINES if code == lang) + "：。，"
+            text += _notice_taglines(lang)  # the notices' "help in your language" insert (config/notices)
             opts = subset.Options()
             opts.layout_features = ["*"]
             opts.name_IDs = ["*"]
