@@ -20,7 +20,13 @@ from memberhub.benefits.rules import DualStatusRule, unified_benefit_answers  # 
 from memberhub.benefits.sentences import benefit_sentence  # noqa: E402
 
 RULES = [
-    DualStatusRule("full_benefit", "full", full_medi_cal=True, medicare_cost_sharing_paid=True),
+    DualStatusRule(
+        "full_benefit",
+        "full",
+        full_medi_cal=True,
+        medicare_cost_sharing_paid=True,
+        medi_cal_services_free=True,
+    ),
     DualStatusRule("qmb_only", "qmb", full_medi_cal=False, medicare_cost_sharing_paid=True),
     DualStatusRule("slmb_only", "slmb", full_medi_cal=False, medicare_cost_sharing_paid=False),
 ]

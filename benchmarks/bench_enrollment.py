@@ -26,7 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,7 +39,7 @@ PLAN_CODE = "H9901-001-000"
 MEDI_CAL_CODE = "MC-BENCH"
 
 
-def write_834(path: Path, members: list[tuple[str, ...]], *, control: int, seed: int) -> None:
+def write_834(path: Path, members: Sequence[tuple[str, ...]], *, control: int, seed: int) -> None:
     """members: (maintenance, subscriber id, mbi, last, first, street, npi). Written line by line (streamed)."""
     rng = random.Random(seed)
     with path.open("w") as out:
@@ -45,8 +47,14 @@ def write_834(path: Path, members: list[tuple[str, ...]], *, control: int, seed:
             "ISA*00*          *00*          *ZZ*MHBENCH        *ZZ*MHPLAN         *260301*0400*^*00501*"
             f"{control:09d}*0*P*:~\n"
         )
-        out.write(f"GS*BE*MHBENCH*MHPLAN*20260301*0400*{control}*X*005010X220A1~\nST*834*0001*005010X220A1~\n")
-        header = ["BGN*00*BENCH*20260301*0400****2", "N1*P5*MEMBERHUB*FI*953456780", "N1*IN*MEMBERHUB DSNP*FI*953456781"]
+        out.write(
+            f"GS*BE*MHBENCH*MHPLAN*20260301*0400*{control}*X*005010X220A1~\nST*834*0001*005010X220A1~\n"
+        )
+        header = [
+            "BGN*00*BENCH*20260301*0400****2",
+            "N1*P5*MEMBERHUB*FI*953456780",
+            "N1*IN*MEMBERHUB DSNP*FI*953456781",
+        ]
         count = 1 + len(header)
         out.write("~\n".join(header) + "~\n")
         for maintenance, subscriber, mbi, last, first, street, npi in members:
@@ -124,25 +132,46 @@ def setup(workdir: Path, seeded: int, added: int, terminated: int) -> dict[str, 
     parent, _ = ParentOrganization.objects.get_or_create(code="bench", defaults={"name": "Bench Health"})
     dsnp, _ = Plan.objects.get_or_create(
         code=PLAN_CODE,
-        defaults={"kind": "medicare_dsnp", "parent": parent, "name": "Bench D-SNP", "contract_id": "H9901", "pbp_id": "001", "segment_id": "000"},
+        defaults={
+            "kind": "medicare_dsnp",
+            "parent": parent,
+            "name": "Bench D-SNP",
+            "contract_id": "H9901",
+            "pbp_id": "001",
+            "segment_id": "000",
+        },
     )
     medi_cal, _ = Plan.objects.get_or_create(
-        code=MEDI_CAL_CODE, defaults={"kind": "medi_cal", "parent": parent, "name": "Bench Medi-Cal", "dhcs_plan_code": "999"}
+        code=MEDI_CAL_CODE,
+        defaults={"kind": "medi_cal", "parent": parent, "name": "Bench Medi-Cal", "dhcs_plan_code": "999"},
     )
     AlignedPlanPair.objects.get_or_create(
         code="bench-2026",
-        defaults={"name": "Bench Medi-Medi", "parent": parent, "medicare_plan": dsnp, "medi_cal_plan": medi_cal, "plan_year": 2026},
+        defaults={
+            "name": "Bench Medi-Medi",
+            "parent": parent,
+            "medicare_plan": dsnp,
+            "medi_cal_plan": medi_cal,
+            "plan_year": 2026,
+        },
     )
     rng = random.Random(7)
     total = seeded + added
-    mbis = set()
+    mbis: set[str] = set()
     while len(mbis) < total:
         mbis.add(generate_mbi(rng))
     mbi_list = sorted(mbis)
     rng.shuffle(mbi_list)
     npis = _npis(rng, 500)
     people = [
-        (f"S{i:09d}", mbi_list[i], f"LAST{i}", f"FIRST{i}", f"{rng.randrange(1, 9999)} MAIN ST", rng.choice(npis))
+        (
+            f"S{i:09d}",
+            mbi_list[i],
+            f"LAST{i}",
+            f"FIRST{i}",
+            f"{rng.randrange(1, 9999)} MAIN ST",
+            rng.choice(npis),
+        )
         for i in range(total)
     ]
     seed_file = workdir / "seed.834"
@@ -153,7 +182,9 @@ def setup(workdir: Path, seeded: int, added: int, terminated: int) -> dict[str, 
             timed.append(("024", *person))
         else:
             subscriber, mbi, last, first, _, _ = person
-            timed.append(("001", subscriber, mbi, last, first, f"{rng.randrange(1, 9999)} OAK AVE", rng.choice(npis)))
+            timed.append(
+                ("001", subscriber, mbi, last, first, f"{rng.randrange(1, 9999)} OAK AVE", rng.choice(npis))
+            )
     timed += [("021", *p) for p in people[seeded:]]
     rng.shuffle(timed)
     timed_file = workdir / "timed.834"
@@ -173,18 +204,31 @@ def child(path: str) -> None:
 
     plan = Plan.objects.get(code=PLAN_CODE)
     started = time.perf_counter()
-    with open(path, "rb") as source:  # noqa: PTH123
+    with open(path, "rb") as source:
         run = import_834_create(plan=plan, source=source, name=Path(path).name)
     run = import_834_execute(run_id=run.pk, local_path=path)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"status": run.status, "seconds": elapsed, "peak_rss_mb": peak_mb, "counts": run.counts,
-                      "timings": run.result.get("timings_seconds", {})}))
+    print(
+        json.dumps(
+            {
+                "status": run.status,
+                "seconds": elapsed,
+                "peak_rss_mb": peak_mb,
+                "counts": run.counts,
+                "timings": run.result.get("timings_seconds", {}),
+            }
+        )
+    )
 
 
-def run_child(path: Path) -> dict[str, object]:
+def run_child(path: Path) -> dict[str, Any]:
     output = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)], check=True, capture_output=True, text=True, env=os.environ
+        [sys.executable, __file__, "--child", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
     )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
@@ -210,18 +254,30 @@ def main() -> None:
         forced = run_child(files["again"])
     counts = first["counts"]
     assert isinstance(counts, dict)
-    print(f"file: {args.members} members ({seeded - terminated} changes, {terminated} terminations, "
-          f"{args.members - seeded} additions), {size_mb:.1f} MB")
+    print(
+        f"file: {args.members} members ({seeded - terminated} changes, {terminated} terminations, "
+        f"{args.members - seeded} additions), {size_mb:.1f} MB"
+    )
     print(f"parse + apply: {first['seconds']:.1f} s  (target < 60 s)  status={first['status']}")
     print(f"peak memory (RSS of the importing process): {first['peak_rss_mb']:.0f} MB  (target < 400 MB)")
-    print(f"re-apply same file (duplicate, no-op): {again['seconds']:.2f} s  (target < 10 s)  status={again['status']}")
-    print(f"same content, new control number (full parse + apply, nothing to change): {forced['seconds']:.1f} s  "
-          f"status={forced['status']}")
-    print("steps (s): " + ", ".join(f"{k}={v}" for k, v in first["timings"].items()))  # type: ignore[union-attr]
+    print(
+        f"re-apply same file (duplicate, no-op): {again['seconds']:.2f} s  (target < 10 s)  status={again['status']}"
+    )
+    print(
+        f"same content, new control number (full parse + apply, nothing to change): {forced['seconds']:.1f} s  "
+        f"status={forced['status']}"
+    )
+    print("steps (s): " + ", ".join(f"{k}={v}" for k, v in first["timings"].items()))
     print("counts: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     forced_counts = forced["counts"]
     assert isinstance(forced_counts, dict)
-    print("re-apply counts: " + ", ".join(f"{k}={forced_counts.get(k)}" for k in ("members_updated", "enrollments_added", "enrollments_updated", "pcp_assigned")))
+    print(
+        "re-apply counts: "
+        + ", ".join(
+            f"{k}={forced_counts.get(k)}"
+            for k in ("members_updated", "enrollments_added", "enrollments_updated", "pcp_assigned")
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.appeals.models import Case
 from apps.appeals.rules import rule_table
-from apps.appeals.services import case_decide, case_extend, case_intake, case_transition
+from apps.appeals.services import case_clock_refresh, case_decide, case_extend, case_intake, case_transition
 from apps.members.models import Member
 from apps.members.selectors import member_current_pair
 
@@ -207,4 +207,8 @@ def load_demo(*, stdout: TextIO) -> None:
         if follow_up is not None:
             follow_up(case, actor)
         created += 1
-    stdout.write(f"appeals demo: {created} case(s) created, {len(specs) - created} already there\n")
+    refreshed = case_clock_refresh()
+    stdout.write(
+        f"appeals demo: {created} case(s) created, {len(specs) - created} already there; "
+        f"{refreshed['overdue']} overdue, {refreshed['at_risk']} at risk\n"
+    )

@@ -186,6 +186,8 @@ class Case(BaseModel):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     forwarded_to_ire_at = models.DateTimeField(null=True, blank=True)
     state_hearing_last_day = models.DateField(null=True, blank=True)
+    state_hearing_requested_on = models.DateField(null=True, blank=True)
+    state_hearing_with_continuation = models.BooleanField(default=False)
     reconsideration_last_day = models.DateField(null=True, blank=True)
     effectuation_due_at = models.DateTimeField(null=True, blank=True)
 
@@ -244,6 +246,7 @@ class CaseEventKind(models.TextChoices):
     DECIDED = "decided", "Decided"
     FORWARDED_TO_IRE = "forwarded_to_ire", "Forwarded to the independent review entity"
     STATE_HEARING_RIGHTS = "state_hearing_rights", "State Hearing rights given"
+    STATE_HEARING_REQUESTED = "state_hearing_requested", "State Hearing requested"
     CONTINUATION = "continuation", "Continuation of benefits"
     LETTER_ISSUED = "letter_issued", "Letter issued"
     LETTER_FAILED = "letter_failed", "Letter could not be issued"

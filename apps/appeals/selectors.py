@@ -90,6 +90,7 @@ _STATE_RANK = {
 class QueueItem:
     case: Case
     clock: CaseClock
+    is_acknowledgment_overdue: bool = False  # still "received" after the 5-day acknowledgment time
 
     @property
     def is_expedited(self) -> bool:
@@ -97,14 +98,45 @@ class QueueItem:
 
 
 def case_queue(
-    *, user: Any, now: dt.datetime | None = None, pair_code: str = "", limit: int = 500
+    *, user: Any, now: dt.datetime | None = None, pair_code: str = "", limit: int = 500, brief: bool = True
 ) -> list[QueueItem]:
-    """Open cases by time left: overdue first, then at risk, then the rest; soonest due first."""
+    """Open cases by time left: overdue first, then at risk, then the rest; soonest due first.
+
+    ``brief`` loads only the columns the queue pages show (pass False to serialize whole cases)."""
     now = now or timezone.now()
     cases = case_queryset_for_user(user=user).open().filter(due_at__isnull=False)
     if pair_code:
         cases = cases.filter(pair__code=pair_code)
-    items = [QueueItem(case=c, clock=case_clock(case=c, now=now)) for c in cases.order_by("due_at")[:limit]]
+    # Only the columns the queue shows: loading every timestamp of wide rows dominated the time.
+    if brief:
+        cases = cases.only(
+            "id",
+            "number",
+            "kind",
+            "status",
+            "priority",
+            "received_at",
+            "due_at",
+            "rule_key",
+            "decided_at",
+            "acknowledgment_due_at",
+            "member_id",
+            "member__member_id",
+            "member__first_name",
+            "member__last_name",
+            "pair_id",
+            "pair__code",
+        )
+    items = [
+        QueueItem(
+            case=c,
+            clock=case_clock(case=c, now=now),
+            is_acknowledgment_overdue=c.status == enums.Status.RECEIVED
+            and c.acknowledgment_due_at is not None
+            and c.acknowledgment_due_at < now,
+        )
+        for c in cases.order_by("due_at")[:limit]
+    ]
     items.sort(key=lambda item: (_STATE_RANK[item.clock.state], item.case.due_at))
     return items
 

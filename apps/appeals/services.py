@@ -42,7 +42,7 @@ from memberhub.appeals.clock import (
     require_aware,
 )
 from memberhub.appeals.continuation import continuation_end, continuation_evaluate
-from memberhub.appeals.errors import InvalidCase
+from memberhub.appeals.errors import FilingWindowExpired, InvalidCase
 from memberhub.appeals.process import (
     acknowledgment_clock,
     after_decision,
@@ -89,7 +89,7 @@ def _event(
         member_id=case.member_id,
         resource_id=case.pk,
         request=request,
-        channel="console" if request is not None else "",
+        channel=_channel(request),
         event=kind,
         from_status=from_status,
         to_status=to_status,
@@ -97,9 +97,19 @@ def _event(
     return event
 
 
+def _channel(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return "api" if request.path.startswith("/api/") else "console"
+
+
 def _case_number(received_at: dt.datetime) -> str:
+    """GA-<receipt date>-<6 hex>: readable on the phone, unique (checked; the column is unique too)."""
     day = local_date(received_at, rule_table().timezone)
-    return f"GA-{day:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    while True:
+        number = f"GA-{day:%Y%m%d}-{secrets.token_hex(3).upper()}"
+        if not Case.objects.filter(number=number).exists():
+            return number
 
 
 def _clean_programs(programs: Iterable[str]) -> list[enums.Program]:
@@ -365,6 +375,72 @@ def _refresh_state(case: Case, *, now: dt.datetime) -> None:
     case.clock_checked_at = now
 
 
+def _continuation_refresh(case: Case, *, withdrawn_on: dt.date | None = None) -> None:
+    """Recompute when continued benefits end from what is known on the case (422.632 / 438.420(c))."""
+    table = rule_table()
+    adverse = case.decided_at is not None and case.outcome in {o.value for o in enums.ADVERSE_OUTCOMES}
+    end = continuation_end(
+        table=table,
+        authorization_end_date=case.authorization_end_date,
+        withdrawn_on=withdrawn_on,
+        adverse_notice_date=local_date(case.decided_at, table.timezone)
+        if adverse and case.decided_at
+        else None,
+        hearing_with_continuation_requested_on=case.state_hearing_requested_on
+        if case.state_hearing_with_continuation
+        else None,
+    )
+    case.continuation_ends_on = end.ends_on
+    case.continuation_end_reason = end.reason.value if end.reason else ""
+
+
+@transaction.atomic
+def case_state_hearing_record(
+    *,
+    case: Case,
+    requested_on: dt.date,
+    with_continuation: bool,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Record that the member asked for a State Hearing on the Medi-Cal part of an adverse appeal.
+
+    Checked against the 120-day window; asked within 10 days with continuation, benefits keep going
+    until the hearing decision."""
+    case = _lock(case)
+    if case.state_hearing_last_day is None or case.decided_at is None:
+        raise InvalidCase(
+            "Only an adverse appeal decision on a Medi-Cal service carries State Hearing rights",
+            field="requested_on",
+        )
+    table = rule_table()
+    decided_on = local_date(case.decided_at, table.timezone)
+    if requested_on < decided_on:
+        raise InvalidCase("The hearing request is dated before the appeal decision", field="requested_on")
+    if requested_on > case.state_hearing_last_day:
+        raise FilingWindowExpired(
+            f"The State Hearing window ended on {case.state_hearing_last_day.isoformat()}",
+            field="requested_on",
+            last_day=case.state_hearing_last_day.isoformat(),
+        )
+    case.state_hearing_requested_on = requested_on
+    case.state_hearing_with_continuation = with_continuation
+    if case.aid_paid_pending:
+        _continuation_refresh(case)
+    case.save()
+    _event(
+        case=case,
+        kind=CaseEventKind.STATE_HEARING_REQUESTED,
+        actor=actor,
+        at=timezone.now(),
+        request=request,
+        requested_on=requested_on.isoformat(),
+        with_continuation=with_continuation,
+        continuation_ends_on=case.continuation_ends_on.isoformat() if case.continuation_ends_on else None,
+    )
+    return case
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -395,6 +471,8 @@ def case_transition(
     stamp = _STAMPS.get(Status(target_e.value))
     if stamp:
         setattr(case, stamp, now)
+    if target_e is enums.Status.WITHDRAWN and case.aid_paid_pending:
+        _continuation_refresh(case, withdrawn_on=local_date(now, rule_table().timezone))
     _refresh_state(case, now=now)
     case.save()
     _event(
@@ -523,13 +601,7 @@ def case_decide(
     if result.forward_to_ire:
         case.forwarded_to_ire_at = now
     if case.aid_paid_pending and result.continuation_end_unless_hearing is not None:
-        end = continuation_end(
-            table=table,
-            authorization_end_date=case.authorization_end_date,
-            adverse_notice_date=local_date(now, table.timezone),
-        )
-        case.continuation_ends_on = end.ends_on
-        case.continuation_end_reason = end.reason.value if end.reason else ""
+        _continuation_refresh(case)
     _refresh_state(case, now=now)
     case.save()
     _event(

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -59,22 +59,31 @@ def carrier_context(content: Mapping[str, Any]) -> dict[str, Any]:
     return {"c": content, "t": content["text"]}
 
 
+# Content keys the templates never print (kept on the row for the manifest / APIs): not part of the layer.
+NOT_IN_TEMPLATE = frozenset({"mailing_name", "address_lines", "template_kind"})
+
+
 def _layer_key(kind: str, version: str, content: Mapping[str, Any], member_fields: tuple[str, ...]) -> str:
-    static = {k: v for k, v in content.items() if k not in member_fields}
+    static = {k: v for k, v in content.items() if k not in member_fields and k not in NOT_IN_TEMPLATE}
     static["__has_mbi"] = bool(content.get("mbi"))
     raw = json.dumps(static, sort_keys=True, default=str).encode()
     return f"{kind}:{version}:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _layer(
-    key: str, template: str, css_name: str, context: dict[str, Any], member_fields: tuple[str, ...]
+    key: str,
+    template: str,
+    css_name: str,
+    make_context: Callable[[], dict[str, Any]],
+    member_fields: tuple[str, ...],
 ) -> TemplateLayer:
     with _layers_lock:
         layer = _layers.get(key)
         if layer is not None:
             _layers.move_to_end(key)
             return layer
-    placeholder_content = {**context["c"], **{f: PLACEHOLDER for f in member_fields}}
+    context = make_context()
+    placeholder_content = {**context["c"], **dict.fromkeys(member_fields, PLACEHOLDER)}
     html = engine.render_html(template, {**context, "c": placeholder_content})
     layer = TemplateLayer.build(
         engine.html_document(html),
@@ -96,19 +105,20 @@ def _render(
     template: str,
     css_name: str,
     content: Mapping[str, Any],
-    context: dict[str, Any],
+    context: Callable[[Mapping[str, Any]], dict[str, Any]],
     member_fields: tuple[str, ...],
     fast: bool,
 ) -> PdfResult:
     if fast:
-        layer = _layer(_layer_key(kind, version, content, member_fields), template, css_name, context, member_fields)
+        key = _layer_key(kind, version, content, member_fields)
+        layer = _layer(key, template, css_name, lambda: context(content), member_fields)
         values = {f: str(content.get(f) or "") for f in member_fields if f in layer.slots}
         try:
             pdf = layer.stamp(values, overlay_fonts())
             return PdfResult(pdf=pdf, page_count=len(layer.page_sizes), render_path="fast")
         except FieldDoesNotFit:
             pass
-    html = engine.render_html(template, context)
+    html = engine.render_html(template, context(content))
     return engine.html_to_pdf(html, stylesheets=[engine.stylesheet(css_name), engine.extra_css(REFLOW_CSS)])
 
 
@@ -119,7 +129,7 @@ def render_card_content(content: Mapping[str, Any], *, fast: bool | None = None)
         template="cards/id_card.html",
         css_name=card_stylesheet_name(content["card_format"]),
         content=content,
-        context=card_context(content),
+        context=card_context,
         member_fields=MEMBER_FIELDS,
         fast=settings.DOCUMENTS_FAST_PATH if fast is None else fast,
     )
@@ -132,7 +142,7 @@ def render_carrier_content(content: Mapping[str, Any], *, fast: bool | None = No
         template="cards/carrier.html",
         css_name="cards/carrier.css",
         content=content,
-        context=carrier_context(content),
+        context=carrier_context,
         member_fields=CARRIER_MEMBER_FIELDS,
         fast=settings.DOCUMENTS_FAST_PATH if fast is None else fast,
     )
@@ -153,6 +163,9 @@ def register_renderers() -> None:
         "id_card", render_card, template_version=CARD_TEMPLATE_VERSION, hash_exclude={"issued_on"}
     )
     renderers.register(
-        "card_carrier", render_carrier, template_version=CARRIER_TEMPLATE_VERSION, previews=False,
+        "card_carrier",
+        render_carrier,
+        template_version=CARRIER_TEMPLATE_VERSION,
+        previews=False,
         hash_exclude={"issued_on"},
     )

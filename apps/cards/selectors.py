@@ -14,9 +14,10 @@ from apps.members.models import Member
 def id_card_current(*, member: Member) -> Document | None:
     """The newest card document that is ready (else the newest one at all, so callers can show status)."""
     cards = Document.objects.filter(member=member, kind="id_card")
-    return cards.filter(status=DocumentStatus.READY).order_by("-created_at").first() or cards.order_by(
-        "-created_at"
-    ).first()
+    return (
+        cards.filter(status=DocumentStatus.READY).order_by("-created_at").first()
+        or cards.order_by("-created_at").first()
+    )
 
 
 def id_card_history(*, member: Member) -> list[dict[str, Any]]:
@@ -31,7 +32,14 @@ def id_card_history(*, member: Member) -> list[dict[str, Any]]:
         reqs.setdefault(r.document_id, []).append(r)
     out = []
     for version, d in zip(range(len(docs), 0, -1), docs, strict=True):
-        out.append({"version": version, "document": d, "mailings": by_doc.get(d.pk, []), "requests": reqs.get(d.pk, [])})
+        out.append(
+            {
+                "version": version,
+                "document": d,
+                "mailings": by_doc.get(d.pk, []),
+                "requests": reqs.get(d.pk, []),
+            }
+        )
     return out
 
 

@@ -48,7 +48,9 @@ class MemberNotAligned(DomainError):
     http_status = 422
 
 
-def _pharmacy_numbers(pair: AlignedPlanPair, on: dt.date | None = None) -> tuple[dict[str, str], dict[str, str]]:
+def _pharmacy_numbers(
+    pair: AlignedPlanPair, on: dt.date | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """(Part D, Medi-Cal Rx) routing numbers: the formulary area's effective-dated numbers when it
     publishes them, else the D-SNP plan's BIN/PCN/Group and the configured Medi-Cal Rx numbers."""
     plan = pair.medicare_plan
@@ -84,7 +86,9 @@ def card_pair(pair: AlignedPlanPair, on: dt.date | None = None) -> CardPair:
         pbp_id=medicare.pbp_id,
         segment_id=medicare.segment_id or "000",
         medi_cal_plan_name=medi_cal.name,
-        issuer_number=settings.CARDS_ISSUER_NUMBERS.get(pair.parent.code, settings.CARDS_DEFAULT_ISSUER_NUMBER),
+        issuer_number=settings.CARDS_ISSUER_NUMBERS.get(
+            pair.parent.code, settings.CARDS_DEFAULT_ISSUER_NUMBER
+        ),
         part_d_bin=part_d["bin"],
         part_d_pcn=part_d["pcn"],
         part_d_group=part_d["group"],
@@ -134,42 +138,66 @@ def card_content_for(*, member: Member, on: dt.date | None = None) -> tuple[IdCa
         pair=card_pair(pair, on),
         pcp=CardPcp(name=pcp.name, phone=pcp.phone, medical_group=pcp.medical_group) if pcp else None,
         issued_on=on,
-        options=CardOptions(show_mbi=settings.CARDS_SHOW_MBI, large_print_min_pt=settings.CARDS_LARGE_PRINT_MIN_PT),
+        options=CardOptions(
+            show_mbi=settings.CARDS_SHOW_MBI, large_print_min_pt=settings.CARDS_LARGE_PRINT_MIN_PT
+        ),
     )
     return content, pair
 
 
 def member_mailing_address(member: Member) -> MailingAddress:
-    name = " ".join(p for p in (member.first_name, (member.middle_name or "")[:1], member.last_name, member.suffix) if p)
+    name = " ".join(
+        p for p in (member.first_name, (member.middle_name or "")[:1], member.last_name, member.suffix) if p
+    )
     return MailingAddress.standardized(
-        name=name, line1=member.address_line1, line2=member.address_line2 or "", city=member.city,
-        state=member.state, zip_code=member.zip_code,
+        name=name,
+        line1=member.address_line1,
+        line2=member.address_line2 or "",
+        city=member.city,
+        state=member.state,
+        zip_code=member.zip_code,
     )
 
 
 @transaction.atomic
-def id_card_request(*, member: Member, reason: str, requested_by: Any = None, on: dt.date | None = None) -> CardRequest:
+def id_card_request(
+    *, member: Member, reason: str, requested_by: Any = None, on: dt.date | None = None
+) -> CardRequest:
     """Request the member's card. Idempotent by content: the same content reuses the same document;
     a new document (or a replacement request) queues one mail piece (carrier letter + card)."""
     reason = CardRequestReason(reason)
     content, pair = card_content_for(member=member, on=on)
     card_data = content.canonical()
     card, created = document_request(
-        member=member, kind="id_card", content=card_data, language=content.language, format=content.card_format
+        member=member,
+        kind="id_card",
+        content=card_data,
+        language=content.language,
+        format=content.card_format,
     )
     carrier = None
     piece = None
     if created or reason in REPLACEMENT_REASONS:
         # the carrier shows the card's own (first) issue date
         stored = Document.objects.get(pk=card.pk).content
-        carrier_content = build_carrier_content(card=content, address=member_mailing_address(member)).canonical()
+        carrier_content = build_carrier_content(
+            card=content, address=member_mailing_address(member)
+        ).canonical()
         carrier_content["issued_on"] = stored.get("issued_on", carrier_content["issued_on"])
         carrier, _ = document_request(
-            member=member, kind="card_carrier", content=carrier_content, language=content.language,
-            format=content.card_format, related=card,
+            member=member,
+            kind="card_carrier",
+            content=carrier_content,
+            language=content.language,
+            format=content.card_format,
+            related=card,
         )
         piece = mail_piece_queue(
-            member=member, documents=[carrier, card], primary=card, reason=str(reason), pair=pair,
+            member=member,
+            documents=[carrier, card],
+            primary=card,
+            reason=str(reason),
+            pair=pair,
             requested_by=requested_by,
         )
     request = CardRequest.objects.create(
@@ -182,8 +210,14 @@ def id_card_request(*, member: Member, reason: str, requested_by: Any = None, on
         created_document=created,
     )
     audit_record(
-        actor=requested_by, action="create", resource="card_request", member_id=member.pk, resource_id=request.pk,
-        channel="system" if requested_by is None else "api", reason=str(reason), created_document=created,
+        actor=requested_by,
+        action="create",
+        resource="card_request",
+        member_id=member.pk,
+        resource_id=request.pk,
+        channel="system" if requested_by is None else "api",
+        reason=str(reason),
+        created_document=created,
     )
     return request
 
@@ -201,7 +235,9 @@ def id_card_reissue_scan(*, on: dt.date | None = None, limit: int | None = None)
 
     on = on or timezone.localdate()
     issued = 0
-    members = Member.objects.filter(enrollments__plan__pairs_as_medicare__isnull=False).distinct().order_by("pk")
+    members = (
+        Member.objects.filter(enrollments__plan__pairs_as_medicare__isnull=False).distinct().order_by("pk")
+    )
     for member in members.iterator(chunk_size=500):
         try:
             content, _ = card_content_for(member=member, on=on)

@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("appeals/cases/<uuid:case_pk>/extend/", views.appeals_case_extend, name="appeals-case-extend"),
     path("appeals/cases/<uuid:case_pk>/decide/", views.appeals_case_decide, name="appeals-case-decide"),
+    path(
+        "appeals/cases/<uuid:case_pk>/state-hearing/",
+        views.appeals_case_state_hearing,
+        name="appeals-case-state-hearing",
+    ),
     path("appeals/cases/<uuid:case_pk>/attach/", views.appeals_case_attach, name="appeals-case-attach"),
     path(
         "appeals/cases/<uuid:case_pk>/attachments/<uuid:attachment_pk>/",

@@ -43,6 +43,7 @@ from apps.appeals.services import (
     case_decide,
     case_extend,
     case_intake,
+    case_state_hearing_record,
     case_transition,
 )
 from apps.audit.services import audit_record
@@ -222,6 +223,13 @@ class DecideForm(forms.Form):
     summary = forms.CharField(label="Decision and reasons", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class StateHearingForm(forms.Form):
+    requested_on = forms.DateField(
+        label="Hearing requested on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    with_continuation = forms.BooleanField(label="Member asks benefits to continue", required=False)
+
+
 class AttachForm(forms.Form):
     file = forms.FileField()
 
@@ -255,6 +263,9 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "extend_form": ExtendForm(),
         "decide_form": decide_form,
         "attach_form": AttachForm(),
+        "state_hearing_form": StateHearingForm(),
+        "can_record_state_hearing": case.state_hearing_last_day is not None
+        and case.state_hearing_requested_on is None,
     }
 
 
@@ -335,6 +346,23 @@ def appeals_case_decide(request: HttpRequest, case_pk: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Decision recorded: {case.get_outcome_display().lower()}.")
+    return _back(case)
+
+
+@rep_required
+@require_POST
+def appeals_case_state_hearing(request: HttpRequest, case_pk: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_pk=case_pk)
+    form = StateHearingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "State Hearing: give the date the member asked for it.")
+        return _back(case)
+    try:
+        case = case_state_hearing_record(case=case, actor=request.user, request=request, **form.cleaned_data)
+    except AppealsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "State Hearing request recorded.")
     return _back(case)
 
 

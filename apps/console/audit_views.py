@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
+from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_event_list, audit_events_csv
 from apps.audit.services import audit_record
 from apps.console.access import admin_required
@@ -95,7 +96,7 @@ def _audit_use(request: HttpRequest, *, action: str, criteria: dict[str, Any], c
 @admin_required
 @require_http_methods(["GET", "POST"])
 def audit_compliance(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.POST or None)
+    form = AuditFilterForm(request.POST if request.method == "POST" else None)
     events: list[Any] = []
     total = 0
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     criteria = _criteria(form)
-    queryset = audit_event_list(**criteria)
+    # the export shows what existed when it was asked for (not its own audit event, written next)
+    last_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    queryset = audit_event_list(**criteria).filter(id__lte=last_id)
     _audit_use(request, action="export", criteria=criteria, count=queryset.count())
     stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(audit_events_csv(queryset), content_type="text/csv; charset=utf-8")

@@ -33,8 +33,13 @@ def member_panel(request: HttpRequest, member: Member, *, message: str = "") -> 
     history = id_card_history(member=member)[:PANEL_VERSIONS]
     return render_to_string(
         "console/cards/member_panel.html",
-        {"member": member, "current": current, "history": history, "message": message,
-         "ready": current is not None and current.status == DocumentStatus.READY},
+        {
+            "member": member,
+            "current": current,
+            "history": history,
+            "message": message,
+            "ready": current is not None and current.status == DocumentStatus.READY,
+        },
         request=request,
     )
 
@@ -44,14 +49,25 @@ def member_panel(request: HttpRequest, member: Member, *, message: str = "") -> 
 def cards_reissue(request: HttpRequest, member_pk: Any) -> HttpResponse:
     member = console_member_or_404(request, member_pk)
     try:
-        req = id_card_request(member=member, reason=CardRequestReason.REPLACEMENT_REP, requested_by=request.user)
-        message = "Card reissued: it will print in the next batch." if req.mail_piece_id else "Card requested."
+        req = id_card_request(
+            member=member, reason=CardRequestReason.REPLACEMENT_REP, requested_by=request.user
+        )
+        message = (
+            "Card reissued: it will print in the next batch." if req.mail_piece_id else "Card requested."
+        )
         if req.mail_piece_id and req.mail_piece and req.mail_piece.status == MailPieceStatus.NO_VENDOR:
             message = "Card reissued, but no mailing vendor prints cards for this plan pair."
     except DomainError as exc:
         message = f"Could not reissue: {exc.message}"
-    audit_record(actor=request.user, action="create", resource="card_request", member_id=member.pk,
-                 request=request, channel="console", reason="replacement_rep")
+    audit_record(
+        actor=request.user,
+        action="create",
+        resource="card_request",
+        member_id=member.pk,
+        request=request,
+        channel="console",
+        reason="replacement_rep",
+    )
     if getattr(request, "htmx", False):
         return HttpResponse(member_panel(request, member, message=message))
     messages.info(request, message)
@@ -67,8 +83,16 @@ def cards_image(request: HttpRequest, member_pk: Any, document_pk: Any, side: st
         data = document_preview(document=doc, page=page)
     except DomainError:
         return HttpResponse(status=404)
-    audit_record(actor=request.user, action="view", resource="id_card", member_id=member.pk, resource_id=doc.pk,
-                 request=request, channel="console", representation="png")
+    audit_record(
+        actor=request.user,
+        action="view",
+        resource="id_card",
+        member_id=member.pk,
+        resource_id=doc.pk,
+        request=request,
+        channel="console",
+        representation="png",
+    )
     response = HttpResponse(data, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -82,8 +106,15 @@ def cards_pdf(request: HttpRequest, member_pk: Any, document_pk: Any) -> HttpRes
         data = document_file(document=doc)
     except DomainError:
         return HttpResponse(status=404)
-    audit_record(actor=request.user, action="download", resource="id_card", member_id=member.pk,
-                 resource_id=doc.pk, request=request, channel="console")
+    audit_record(
+        actor=request.user,
+        action="download",
+        resource="id_card",
+        member_id=member.pk,
+        resource_id=doc.pk,
+        request=request,
+        channel="console",
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="id-card.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -98,9 +129,12 @@ def _detail(row: Any) -> str:
 
 def work_queues(request: HttpRequest) -> list[WorkQueue]:
     members = member_queryset_for_user(user=request.user)
-    returned = MailPiece.objects.filter(status=MailPieceStatus.RETURNED, member__in=members).select_related("member")
-    failed = Document.objects.filter(kind__in=["id_card", "card_carrier"], status=DocumentStatus.FAILED,
-                                     member__in=members).select_related("member")
+    returned = MailPiece.objects.filter(status=MailPieceStatus.RETURNED, member__in=members).select_related(
+        "member"
+    )
+    failed = Document.objects.filter(
+        kind__in=["id_card", "card_carrier"], status=DocumentStatus.FAILED, member__in=members
+    ).select_related("member")
 
     def items(qs: Any) -> list[WorkQueueItem]:
         return [
@@ -114,10 +148,18 @@ def work_queues(request: HttpRequest) -> list[WorkQueue]:
         ]
 
     return [
-        WorkQueue(key="cards-returned-mail", title="Returned cards",
-                  description="The vendor reported these card mailings as undeliverable: check the address, then reissue.",
-                  count=returned.count(), items=items(returned)),
-        WorkQueue(key="cards-failed-renders", title="Card renders that failed",
-                  description="Cards or carrier letters that could not be rendered (error code shown).",
-                  count=failed.count(), items=items(failed)),
+        WorkQueue(
+            key="cards-returned-mail",
+            title="Returned cards",
+            description="The vendor reported these card mailings as undeliverable: check the address, then reissue.",
+            count=returned.count(),
+            items=items(returned),
+        ),
+        WorkQueue(
+            key="cards-failed-renders",
+            title="Card renders that failed",
+            description="Cards or carrier letters that could not be rendered (error code shown).",
+            count=failed.count(),
+            items=items(failed),
+        ),
     ]

@@ -22,10 +22,10 @@ from apps.formulary.selectors import (
     FormularyQueryError,
     drug_coverage_get,
     drug_search,
+    member_formulary_pair,
     pharmacy_routing_for_pair,
 )
 from apps.members.models import Member
-from apps.members.selectors import member_current_pair
 
 MAX_QUERY = 100
 
@@ -43,7 +43,7 @@ STATUS_TEXT = {
 
 
 def _base_context(member: Member) -> dict[str, Any]:
-    pair = member_current_pair(member=member)
+    pair = member_formulary_pair(member=member)
     return {
         "member": member,
         "pair": pair,

@@ -1,5 +1,6 @@
 """Fast COPY (text format) rows: building the lines ourselves is several times faster than per-value adaptation."""
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -8,9 +9,21 @@ from uuid import UUID
 import orjson
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_ARRAY_SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+class RawField(str):
+    """A field already rendered for COPY (e.g. JSON)."""
+
+
+def _escape(text: str) -> str:
+    return text.translate(_COPY_ESCAPES) if _SPECIAL.search(text) else text
 
 
 def _array_item(value: str) -> str:
+    if _ARRAY_SAFE.match(value) and value.upper() != "NULL":
+        return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -19,33 +32,30 @@ def pg_array(values: Iterable[str]) -> str:
 
 
 def copy_field(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
     if value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, float | int):
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is float or kind is int:
         return repr(value)
+    if kind is tuple or kind is list:
+        return _escape(pg_array(value))
+    if kind is RawField:
+        return str(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, list | tuple):
-        return pg_array(value).translate(_COPY_ESCAPES)
     if isinstance(value, dict):
-        return orjson.dumps(value).decode().translate(_COPY_ESCAPES)
+        return _escape(orjson.dumps(value).decode())
     raise TypeError(f"cannot COPY a {type(value).__name__}")
 
 
-def copy_line(values: Sequence[Any]) -> str:
-    return "\t".join(copy_field(v) for v in values) + "\n"
-
-
 def json_field(value: Any) -> str:
-    return orjson.dumps(value).decode().translate(_COPY_ESCAPES)
+    return _escape(orjson.dumps(value).decode())
 
 
 def write_copy(copy: Any, rows: Iterable[Sequence[Any]], *, batch: int = 2000) -> int:
@@ -53,7 +63,7 @@ def write_copy(copy: Any, rows: Iterable[Sequence[Any]], *, batch: int = 2000) -
     count = 0
     buffer: list[str] = []
     for row in rows:
-        buffer.append("\t".join(v if isinstance(v, _Raw) else copy_field(v) for v in row) + "\n")
+        buffer.append("\t".join([copy_field(v) for v in row]) + "\n")
         count += 1
         if len(buffer) >= batch:
             copy.write("".join(buffer))
@@ -63,9 +73,10 @@ def write_copy(copy: Any, rows: Iterable[Sequence[Any]], *, batch: int = 2000) -
     return count
 
 
-class _Raw(str):
-    """A field already rendered for COPY (e.g. JSON)."""
+def raw_json(value: Any) -> RawField:
+    return RawField(json_field(value))
 
 
-def raw_json(value: Any) -> _Raw:
-    return _Raw(json_field(value))
+def raw_json_text(text: str) -> RawField:
+    """JSON text already serialized (e.g. by orjson), escaped for COPY."""
+    return RawField(_escape(text))

@@ -11,6 +11,7 @@ rebuild keeps ids stable; `UnifiedSpecialty`, a narrow search table, one row per
 code, indexed (pair, taxonomy_code, lat, lon) for the specialty + distance search.
 """
 
+import hashlib
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
@@ -212,6 +213,17 @@ class UnifiedSpecialty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.taxonomy_code} {self.entry_id}"
+
+
+def uuid5_text(name: str) -> str:
+    """str(uuid.uuid5(ENTRY_NAMESPACE, name)), about 3x faster (used for every row of a rebuild)."""
+    digest = bytearray(
+        hashlib.sha1(ENTRY_NAMESPACE.bytes + name.encode(), usedforsecurity=False).digest()[:16]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def unified_entry_id(*, pair_code: str, provider_type: str, identity: str, address_key: str) -> uuid.UUID:

@@ -10,6 +10,7 @@ distance (or name similarity), then name, then id, and paged with an opaque keys
 import base64
 import binascii
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from uuid import UUID
@@ -204,8 +205,21 @@ def _sort_name(query: DirectoryQuery) -> str:
     return "name_similarity" if query.name else "name"
 
 
+_PAIR_CACHE: dict[str, tuple[float, AlignedPlanPair | None]] = {}
+PAIR_CACHE_SECONDS = 30.0
+
+
 def pair_get(*, code: str) -> AlignedPlanPair | None:
-    return AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan").filter(code=code).first()
+    """The pair with this code (cached per process for 30 s: pairs are configuration, read on every search)."""
+    now = time.monotonic()
+    hit = _PAIR_CACHE.get(code)
+    if hit is not None and now - hit[0] < PAIR_CACHE_SECONDS:
+        return hit[1]
+    pair = AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan").filter(code=code).first()
+    if len(_PAIR_CACHE) > 1000:
+        _PAIR_CACHE.clear()
+    _PAIR_CACHE[code] = (now, pair)
+    return pair
 
 
 def directory_entry_get(*, entry_id: UUID) -> UnifiedEntry | None:

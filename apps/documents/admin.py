@@ -24,7 +24,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "member", "status", "format", "language", "page_count", "render_path", "rendered_at")
+    list_display = (
+        "id",
+        "kind",
+        "member",
+        "status",
+        "format",
+        "language",
+        "page_count",
+        "render_path",
+        "rendered_at",
+    )
     list_filter = ("kind", "status", "format", "language", "render_path")
     search_fields = ("member__member_id", "id")
     raw_id_fields = ("member", "related")
@@ -37,12 +47,24 @@ class DocumentAdmin(ReadOnlyAdmin):
             return "-"
         front = f"/console/members/{obj.member_id}/cards/{obj.pk}/front.png"
         back = f"/console/members/{obj.member_id}/cards/{obj.pk}/back.png"
-        return format_html('<img src="{}" width="337" alt="front"> <img src="{}" width="337" alt="back">', front, back)
+        return format_html(
+            '<img src="{}" width="337" alt="front"> <img src="{}" width="337" alt="back">', front, back
+        )
 
 
 @admin.register(MailPiece)
 class MailPieceAdmin(ReadOnlyAdmin):
-    list_display = ("piece_code", "kind", "member", "vendor", "status", "mail_date", "batch", "printed_at", "returned_at")
+    list_display = (
+        "piece_code",
+        "kind",
+        "member",
+        "vendor",
+        "status",
+        "mail_date",
+        "batch",
+        "printed_at",
+        "returned_at",
+    )
     list_filter = ("status", "kind", "vendor")
     search_fields = ("piece_code", "member__member_id")
     raw_id_fields = ("member", "primary_document", "batch")

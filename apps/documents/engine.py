@@ -156,7 +156,7 @@ def pdf_previews(pdf: bytes, *, dpi: int = 150) -> list[bytes]:
             page = doc[i]
             image = page.render(scale=dpi / 72).to_pil()
             buf = io.BytesIO()
-            image.save(buf, format="PNG", optimize=True)
+            image.save(buf, format="PNG", compress_level=6)
             out.append(buf.getvalue())
             page.close()
     finally:
@@ -164,6 +164,7 @@ def pdf_previews(pdf: bytes, *, dpi: int = 150) -> list[bytes]:
     return out
 
 
+@lru_cache(maxsize=64)
 def qr_svg(data: str) -> str:
     """Inline SVG (vector) QR code; error correction M, 1-module quiet zone."""
     import qrcode

@@ -182,7 +182,8 @@ class MailPiece(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["batch", "sequence"], name="documents_mailpiece_unique_sequence"),
             models.CheckConstraint(
-                condition=~models.Q(status__in=["batched", "acknowledged", "returned"]) | models.Q(batch__isnull=False),
+                condition=~models.Q(status__in=["batched", "acknowledged", "returned"])
+                | models.Q(batch__isnull=False),
                 name="documents_mailpiece_batched_has_batch",
             ),
         ]

@@ -37,6 +37,7 @@ class Renderer:
     render: RenderFn
     template_version: str
     previews: bool = True
+    eager_previews: bool = False  # make PNGs at render time instead of on first view
     # content keys left out of the content hash (e.g. the card's issue date: re-requesting the same
     # card on another day reuses the document instead of printing a new one)
     hash_exclude: frozenset[str] = field(default_factory=frozenset)
@@ -51,10 +52,15 @@ def register(
     *,
     template_version: str,
     previews: bool = True,
+    eager_previews: bool = False,
     hash_exclude: frozenset[str] | set[str] = frozenset(),
 ) -> Renderer:
     renderer = Renderer(
-        kind=kind, render=render_fn, template_version=template_version, previews=previews,
+        kind=kind,
+        render=render_fn,
+        template_version=template_version,
+        previews=previews,
+        eager_previews=eager_previews,
         hash_exclude=frozenset(hash_exclude),
     )
     _REGISTRY[kind] = renderer

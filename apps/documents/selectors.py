@@ -29,7 +29,9 @@ def print_batch_get_for_vendor(*, user: Any, batch_pk: uuid.UUID | str) -> Print
         raise Http404("No such print batch.") from exc
 
 
-def document_get_for_member(*, member: Any, document_pk: uuid.UUID | str, kind: str | None = None) -> Document:
+def document_get_for_member(
+    *, member: Any, document_pk: uuid.UUID | str, kind: str | None = None
+) -> Document:
     qs = Document.objects.filter(member=member)
     if kind:
         qs = qs.filter(kind=kind)

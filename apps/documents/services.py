@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 
 from apps.audit.services import audit_record
 from apps.documents import renderers
-from apps.documents.engine import TemplateError, pdf_page_count, pdf_previews
+from apps.documents.engine import TemplateError, pdf_previews
 from apps.documents.error_codes import DocumentErrorCode
 from apps.documents.models import (
     Document,
@@ -83,7 +83,9 @@ def _lease() -> dt.timedelta:
 def document_content_hash(*, kind: str, content: Mapping[str, Any]) -> str:
     renderer = renderers.get(kind)
     hashed = {k: v for k, v in content.items() if k not in renderer.hash_exclude}
-    return content_hash(key=_hash_key(), kind=kind, template_version=renderer.template_version, content=hashed)
+    return content_hash(
+        key=_hash_key(), kind=kind, template_version=renderer.template_version, content=hashed
+    )
 
 
 def _schedule_render(document: Document) -> None:
@@ -100,7 +102,7 @@ def document_request(
     kind: str,
     content: Mapping[str, Any],
     language: str = "en",
-    format: str = "standard",  # noqa: A002
+    format: str = "standard",
     related: Document | None = None,
 ) -> tuple[Document, bool]:
     """Get or create the document for this exact content; schedule its render on commit when it is
@@ -125,8 +127,15 @@ def document_request(
     except IntegrityError:  # a concurrent request created it first
         document = Document.objects.get(member=member, kind=kind, content_hash=digest)
     if created:
-        audit_record(actor=None, action="create", resource="document", member_id=member.pk,
-                     resource_id=document.pk, channel="system", kind=kind)
+        audit_record(
+            actor=None,
+            action="create",
+            resource="document",
+            member_id=member.pk,
+            resource_id=document.pk,
+            channel="system",
+            kind=kind,
+        )
     if document.status in (DocumentStatus.PENDING, DocumentStatus.FAILED):
         if document.status == DocumentStatus.FAILED:
             Document.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
@@ -139,11 +148,12 @@ def document_request(
 
 def _claim(document_id: uuid.UUID) -> bool:
     now = timezone.now()
-    claimable = Q(status=DocumentStatus.PENDING) | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - _lease())
+    claimable = Q(status=DocumentStatus.PENDING) | Q(
+        status=DocumentStatus.RENDERING, claimed_at__lt=now - _lease()
+    )
     with transaction.atomic():
-        updated = (
-            Document.objects.filter(claimable, pk=document_id)
-            .update(status=DocumentStatus.RENDERING, claimed_at=now)
+        updated = Document.objects.filter(claimable, pk=document_id).update(
+            status=DocumentStatus.RENDERING, claimed_at=now
         )
         if updated:
             Document.objects.filter(pk=document_id).update(attempts=F("attempts") + 1)
@@ -174,7 +184,7 @@ def document_render(*, document_id: uuid.UUID) -> bool:
     try:
         renderer = renderers.get(document.kind)
         result = renderer.render(document)
-        previews = pdf_previews(result.pdf) if renderer.previews else []
+        previews = pdf_previews(result.pdf) if renderer.previews and renderer.eager_previews else []
     except (TemplateError, DomainError) as exc:
         code = getattr(exc, "code", DocumentErrorCode.TEMPLATE_ERROR.value)
         document_fail(document_id=document_id, code=str(code), message=str(exc))
@@ -185,14 +195,18 @@ def document_render(*, document_id: uuid.UUID) -> bool:
         raise
     except (KeyError, ValueError, TypeError) as exc:
         document_fail(
-            document_id=document_id, code=DocumentErrorCode.DATA_ERROR.value, message=f"{type(exc).__name__}: {exc}"
+            document_id=document_id,
+            code=DocumentErrorCode.DATA_ERROR.value,
+            message=f"{type(exc).__name__}: {exc}",
         )
         logger.warning("document %s failed: data error %s", document_id, type(exc).__name__)
         return False
 
     key = storage_key(kind=document.kind, content_hash=document.content_hash)
     preview_keys = [
-        storage_key(kind=document.kind, content_hash=document.content_hash, extension="png", variant=f"p{i + 1}")
+        storage_key(
+            kind=document.kind, content_hash=document.content_hash, extension="png", variant=f"p{i + 1}"
+        )
         for i in range(len(previews))
     ]
     try:
@@ -216,8 +230,16 @@ def document_render(*, document_id: uuid.UUID) -> bool:
         error_message="",
     )
     if updated:
-        audit_record(actor=None, action="create", resource="document_file", member_id=document.member_id,
-                     resource_id=document.pk, channel="worker", kind=document.kind, render_path=result.render_path)
+        audit_record(
+            actor=None,
+            action="create",
+            resource="document_file",
+            member_id=document.member_id,
+            resource_id=document.pk,
+            channel="worker",
+            kind=document.kind,
+            render_path=result.render_path,
+        )
     return bool(updated)
 
 
@@ -246,11 +268,28 @@ def document_file(*, document: Document) -> bytes:
 
 
 def document_preview(*, document: Document, page: int = 1) -> bytes:
-    if document.status != DocumentStatus.READY or not document.preview_keys:
-        raise DocumentNotReady("the preview is not ready yet", status=document.status)
-    if not 1 <= page <= len(document.preview_keys):
+    """PNG of one page, made from the stored PDF. Made on first request (lazily: a mass re-carding does not
+    pay ~0.1 s per card for pictures nobody looks at) and kept under deterministic keys."""
+    if document.status != DocumentStatus.READY:
+        raise DocumentNotReady("the document is not rendered yet", status=document.status)
+    if not renderers.get(document.kind).previews:
+        raise DomainError("this kind of document has no preview", code="documents.no_preview")
+    if not 1 <= page <= (document.page_count or 0):
         raise DomainError("no such page", code="documents.no_such_page", page=page)
-    return storage_read(document.preview_keys[page - 1])
+    if len(document.preview_keys) == document.page_count:
+        return storage_read(document.preview_keys[page - 1])
+    pngs = pdf_previews(storage_read(document.file_key))
+    keys = [
+        storage_key(
+            kind=document.kind, content_hash=document.content_hash, extension="png", variant=f"p{i + 1}"
+        )
+        for i in range(len(pngs))
+    ]
+    for key, png in zip(keys, pngs, strict=True):
+        storage_put(key, png)
+    Document.objects.filter(pk=document.pk).update(preview_keys=keys)
+    document.preview_keys = keys
+    return pngs[page - 1]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -262,7 +301,9 @@ def vendor_for(*, pair: Any, kind: str) -> MailingVendor | None:
     if pair is None:
         return None
     return (
-        MailingVendor.objects.filter(is_active=True, pairs=pair, kinds__contains=[kind]).order_by("code").first()
+        MailingVendor.objects.filter(is_active=True, pairs=pair, kinds__contains=[kind])
+        .order_by("code")
+        .first()
     )
 
 
@@ -279,7 +320,9 @@ def mail_piece_queue(
 ) -> MailPiece:
     """Queue a piece for the next print batch of the vendor that prints `primary.kind` for the pair."""
     if primary not in documents:
-        raise DomainError("the primary document must be one of the piece's documents", code="documents.bad_primary")
+        raise DomainError(
+            "the primary document must be one of the piece's documents", code="documents.bad_primary"
+        )
     vendor = vendor_for(pair=pair, kind=primary.kind)
     return MailPiece.objects.create(
         member=member,
@@ -312,6 +355,8 @@ def print_batch_close(*, vendor: MailingVendor, business_date: dt.date | None = 
     business_date = business_date or timezone.localdate()
     batches: list[PrintBatch] = []
     with transaction.atomic():
+        # one close at a time per vendor (batch codes are numbered per vendor and day)
+        MailingVendor.objects.select_for_update().filter(pk=vendor.pk).first()
         queued = list(
             MailPiece.objects.select_for_update(skip_locked=True)
             .filter(vendor=vendor, status=MailPieceStatus.QUEUED, batch__isnull=True)
@@ -333,7 +378,9 @@ def print_batch_close(*, vendor: MailingVendor, business_date: dt.date | None = 
                 closed_at=timezone.now(),
                 piece_count=len(chunk),
             )
-            MailPiece.objects.filter(pk__in=[p.pk for p in chunk]).update(batch=batch, status=MailPieceStatus.BATCHED)
+            MailPiece.objects.filter(pk__in=[p.pk for p in chunk]).update(
+                batch=batch, status=MailPieceStatus.BATCHED
+            )
             batches.append(batch)
         for batch in batches:
             batch_id = str(batch.pk)
@@ -345,7 +392,12 @@ def _piece_address(piece: MailPiece) -> MailingAddress:
     m = piece.member
     name = " ".join(p for p in (m.first_name, (m.middle_name or "")[:1], m.last_name, m.suffix) if p)
     return MailingAddress.standardized(
-        name=name, line1=m.address_line1, line2=m.address_line2 or "", city=m.city, state=m.state, zip_code=m.zip_code
+        name=name,
+        line1=m.address_line1,
+        line2=m.address_line2 or "",
+        city=m.city,
+        state=m.state,
+        zip_code=m.zip_code,
     )
 
 
@@ -368,20 +420,29 @@ def print_batch_build(*, batch_id: uuid.UUID) -> bool:
     try:
         for p in pieces:
             parts = tuple(
-                PiecePart(document_id=str(i), kind=docs[i].kind, page_count=docs[i].page_count or 0, sha256=docs[i].sha256)
+                PiecePart(
+                    document_id=str(i),
+                    kind=docs[i].kind,
+                    page_count=docs[i].page_count or 0,
+                    sha256=docs[i].sha256,
+                )
                 for i in p.document_ids
             )
             inputs.append(
                 PieceInput(
-                    member_id=p.member.member_id, address=_piece_address(p), parts=parts,
-                    primary_document_id=str(p.primary_document_id), mail_date=p.mail_date.isoformat(),
+                    member_id=p.member.member_id,
+                    address=_piece_address(p),
+                    parts=parts,
+                    primary_document_id=str(p.primary_document_id),
+                    mail_date=p.mail_date.isoformat(),
                 )
             )
             by_primary[str(p.primary_document_id) + "|" + str(p.pk)] = p
         layout = layout_batch(batch_code=batch.code, pieces=inputs, grouper=_envelope_grouper())
     except (AddressError, DomainError, KeyError) as exc:
         PrintBatch.objects.filter(pk=batch_id).update(
-            status=PrintBatchStatus.FAILED, error_code=getattr(exc, "code", "documents.batch_invalid"),
+            status=PrintBatchStatus.FAILED,
+            error_code=getattr(exc, "code", "documents.batch_invalid"),
             error_message=str(exc)[:2000],
         )
         return False
@@ -393,7 +454,8 @@ def print_batch_build(*, batch_id: uuid.UUID) -> bool:
         writer.append(io.BytesIO(storage_read(document.file_key)))
         if len(writer.pages) - before != document.page_count:
             PrintBatch.objects.filter(pk=batch_id).update(
-                status=PrintBatchStatus.FAILED, error_code=DocumentErrorCode.PAGE_COUNT_MISMATCH.value,
+                status=PrintBatchStatus.FAILED,
+                error_code=DocumentErrorCode.PAGE_COUNT_MISMATCH.value,
                 error_message=f"document {doc_id} page count changed",
             )
             return False
@@ -403,8 +465,13 @@ def print_batch_build(*, batch_id: uuid.UUID) -> bool:
     pdf = buf.getvalue()
     batch_sha = sha256_hex(pdf)
     closed = (batch.closed_at or now).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    mjson = manifest_json(layout=layout, batch_id=str(batch.pk), vendor=batch.vendor.code, batch_sha256=batch_sha,
-                          closed_at=closed)
+    mjson = manifest_json(
+        layout=layout,
+        batch_id=str(batch.pk),
+        vendor=batch.vendor.code,
+        batch_sha256=batch_sha,
+        closed_at=closed,
+    )
     mcsv = manifest_csv(layout, batch_sha256=batch_sha)
     base = f"print_batches/{batch.vendor.code}/{batch.code}"
     storage_put(f"{base}.pdf", pdf)
@@ -412,21 +479,36 @@ def print_batch_build(*, batch_id: uuid.UUID) -> bool:
     storage_put(f"{base}.manifest.csv", mcsv)
 
     # map layout rows back to pieces (same primary document may appear once per piece)
-    remaining = {k: v for k, v in by_primary.items()}
+    remaining = dict(by_primary.items())
     with transaction.atomic():
         for row in layout.rows:
-            key = next(k for k in remaining if k.startswith(row.document_id + "|")
-                       and remaining[k].member.member_id == row.member_id)
+            key = next(
+                k
+                for k in remaining
+                if k.startswith(row.document_id + "|") and remaining[k].member.member_id == row.member_id
+            )
             piece = remaining.pop(key)
             MailPiece.objects.filter(pk=piece.pk).update(
-                sequence=row.sequence, piece_code=row.piece_id, envelope_code=row.envelope_id,
-                first_page=row.first_page, last_page=row.last_page,
+                sequence=row.sequence,
+                piece_code=row.piece_id,
+                envelope_code=row.envelope_id,
+                first_page=row.first_page,
+                last_page=row.last_page,
             )
         PrintBatch.objects.filter(pk=batch_id).update(
-            status=PrintBatchStatus.READY, file_key=f"{base}.pdf", manifest_json_key=f"{base}.manifest.json",
-            manifest_csv_key=f"{base}.manifest.csv", sha256=batch_sha, manifest_sha256=sha256_hex(mjson),
-            size_bytes=len(pdf), piece_count=layout.piece_count, page_count=layout.page_count, ready_at=timezone.now(),
-            claimed_at=None, error_code="", error_message="",
+            status=PrintBatchStatus.READY,
+            file_key=f"{base}.pdf",
+            manifest_json_key=f"{base}.manifest.json",
+            manifest_csv_key=f"{base}.manifest.csv",
+            sha256=batch_sha,
+            manifest_sha256=sha256_hex(mjson),
+            size_bytes=len(pdf),
+            piece_count=layout.piece_count,
+            page_count=layout.page_count,
+            ready_at=timezone.now(),
+            claimed_at=None,
+            error_code="",
+            error_message="",
         )
     return True
 
@@ -453,7 +535,9 @@ def print_batches_requeue_stale() -> int:
     return n
 
 
-def print_batch_acknowledge(*, batch: PrintBatch, piece_count: int, user: Any, request: Any = None) -> PrintBatch:
+def print_batch_acknowledge(
+    *, batch: PrintBatch, piece_count: int, user: Any, request: Any = None
+) -> PrintBatch:
     """The vendor confirms how many pieces it received. A mismatch is refused AND flagged (the flag is
     committed before the refusal is raised)."""
     mismatch: dict[str, int] | None = None
@@ -469,8 +553,17 @@ def print_batch_acknowledge(*, batch: PrintBatch, piece_count: int, user: Any, r
             batch.status = PrintBatchStatus.FLAGGED
             batch.flag_reason = f"vendor reported {piece_count} pieces, batch has {batch.piece_count}"
             batch.save(update_fields=["status", "flag_reason", "updated_at"])
-            audit_record(actor=user, action="update", resource="print_batch", resource_id=batch.pk, request=request,
-                         channel="api", outcome="count_mismatch", reported=piece_count, expected=batch.piece_count)
+            audit_record(
+                actor=user,
+                action="update",
+                resource="print_batch",
+                resource_id=batch.pk,
+                request=request,
+                channel="api",
+                outcome="count_mismatch",
+                reported=piece_count,
+                expected=batch.piece_count,
+            )
             mismatch = {"expected": batch.piece_count, "received": piece_count}
         else:
             now = timezone.now()
@@ -478,19 +571,35 @@ def print_batch_acknowledge(*, batch: PrintBatch, piece_count: int, user: Any, r
             batch.acknowledged_at = now
             batch.acknowledged_count = piece_count
             batch.flag_reason = ""
-            batch.save(update_fields=["status", "acknowledged_at", "acknowledged_count", "flag_reason", "updated_at"])
+            batch.save(
+                update_fields=["status", "acknowledged_at", "acknowledged_count", "flag_reason", "updated_at"]
+            )
             batch.pieces.filter(status=MailPieceStatus.BATCHED).update(
                 status=MailPieceStatus.ACKNOWLEDGED, printed_at=now
             )
-            audit_record(actor=user, action="update", resource="print_batch", resource_id=batch.pk, request=request,
-                         channel="api", outcome="acknowledged", piece_count=piece_count)
+            audit_record(
+                actor=user,
+                action="update",
+                resource="print_batch",
+                resource_id=batch.pk,
+                request=request,
+                channel="api",
+                outcome="acknowledged",
+                piece_count=piece_count,
+            )
     if mismatch is not None:
-        raise BatchCountMismatch("piece count does not match the batch; the batch is flagged for review", **mismatch)
+        raise BatchCountMismatch(
+            "piece count does not match the batch; the batch is flagged for review",
+            expected=mismatch["expected"],
+            received=mismatch["received"],
+        )
     return batch
 
 
 @transaction.atomic
-def print_batch_returned_mail(*, batch: PrintBatch, piece_codes: Sequence[str], user: Any, request: Any = None) -> int:
+def print_batch_returned_mail(
+    *, batch: PrintBatch, piece_codes: Sequence[str], user: Any, request: Any = None
+) -> int:
     """Mark returned pieces and flag their members for an address check. Unknown piece ids refuse the
     whole request (nothing changes)."""
     from apps.members.models import Member
@@ -507,8 +616,16 @@ def print_batch_returned_mail(*, batch: PrintBatch, piece_codes: Sequence[str], 
             MailPiece.objects.filter(pk=p.pk).update(status=MailPieceStatus.RETURNED, returned_at=now)
     Member.objects.filter(pk__in=[p.member_id for p in pieces]).update(needs_address_check=True)
     for p in pieces:
-        audit_record(actor=user, action="update", resource="mail_piece", member_id=p.member_id, resource_id=p.pk,
-                     request=request, channel="api", outcome="returned_mail")
+        audit_record(
+            actor=user,
+            action="update",
+            resource="mail_piece",
+            member_id=p.member_id,
+            resource_id=p.pk,
+            request=request,
+            channel="api",
+            outcome="returned_mail",
+        )
     return len(pieces)
 
 

@@ -23,9 +23,13 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
+
+# Binary (not ASCII85) streams: ASCII85 only makes files bigger and costs a pure-Python pass per stream.
+rl_config.useA85 = 0
 
 PX_TO_PT = 0.75
 HIDE_FIELDS_CSS = "[data-field] { visibility: hidden !important; }"
@@ -96,7 +100,9 @@ def _needs_shaping(ch: str) -> bool:
 class TemplateLayer:
     """The static layer of one template instance plus its field slots."""
 
-    def __init__(self, pdf: bytes, slots: dict[str, FieldSlot], page_sizes: list[tuple[float, float]]) -> None:
+    def __init__(
+        self, pdf: bytes, slots: dict[str, FieldSlot], page_sizes: list[tuple[float, float]]
+    ) -> None:
         self.pdf = pdf
         self.slots = slots
         self.page_sizes = page_sizes
@@ -105,7 +111,9 @@ class TemplateLayer:
         self._freeze(PdfReader(io.BytesIO(pdf)))
 
     @classmethod
-    def build(cls, weasy_html: Any, *, stylesheets: list[Any], font_config: Any, fonts: OverlayFonts) -> TemplateLayer:
+    def build(
+        cls, weasy_html: Any, *, stylesheets: list[Any], font_config: Any, fonts: OverlayFonts
+    ) -> TemplateLayer:
         """`weasy_html` must carry PLACEHOLDER text in every data-field element (so each has a line box)."""
         from weasyprint import CSS
 
@@ -182,7 +190,7 @@ class TemplateLayer:
             return ("array", [spec(v) for v in obj])
 
         for pno, page in enumerate(reader.pages):
-            contents = page["/Contents"].get_object()
+            contents: Any = page["/Contents"].get_object()
             if isinstance(contents, ArrayObject):
                 data, filt = b"\n".join(c.get_object().get_data() for c in contents), None
             else:

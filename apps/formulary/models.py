@@ -43,8 +43,9 @@ class Drug(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # + a GIN full-text index on to_tsvector('simple', search_text) for word-prefix search
+        #   (migration 0002, raw SQL: the selector's query must use the same expression).
         indexes = [
-            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="formulary_drug_search_trgm"),
             models.Index(
                 OpClass("search_text", name="varchar_pattern_ops"), name="formulary_drug_search_prefix"
             ),
@@ -55,6 +56,19 @@ class Drug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rxcui} {self.name}"
+
+
+class DrugWord(models.Model):
+    """Every word of every known drug name: the vocabulary that typo'd words are corrected against
+    (pg_trgm similarity over ~15k short words is fast and discriminating)."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="formulary_drugword_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class DrugNdc(models.Model):

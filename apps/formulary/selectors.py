@@ -8,13 +8,15 @@ here, so both apply memberhub.formulary.coverage identically.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from apps.formulary.config import formulary_schedules
@@ -94,29 +96,64 @@ def snapshot_in_force(
 
 
 @dataclass(frozen=True)
+class SnapshotRef:
+    pk: Any
+    contract_year: int | None
+    effective_from: dt.date
+
+
+@dataclass(frozen=True)
 class PairSnapshots:
-    part_d: FormularySnapshot | None
-    medi_cal_rx: FormularySnapshot | None
+    part_d: SnapshotRef | None
+    medi_cal_rx: SnapshotRef | None
     formulary_id: str | None
 
 
+_CURRENT_SNAPSHOTS_SQL = """
+WITH p AS (
+    SELECT id, contract_year, effective_from FROM formulary_formularysnapshot
+    WHERE source = 'partd' AND contract_year = %s AND is_current
+), m AS (
+    SELECT id, effective_from FROM formulary_formularysnapshot
+    WHERE source = 'medi_cal_rx' AND contract_year IS NULL AND is_current
+)
+SELECT p.id, p.contract_year, p.effective_from, m.id, m.effective_from,
+       (SELECT f.formulary_id FROM formulary_partdplanformulary f
+        WHERE f.snapshot_id = p.id AND f.contract_id = %s AND f.plan_id = %s AND f.segment_id = %s)
+FROM (SELECT 1) AS one LEFT JOIN p ON TRUE LEFT JOIN m ON TRUE
+"""
+
+
 def pair_snapshots(*, pair: AlignedPlanPair, on: dt.date | None = None) -> PairSnapshots:
+    """The Part D snapshot of the pair's plan year and the Medi-Cal Rx snapshot, current (one query)
+    or in force on ``on``; plus the D-SNP's formulary id in that Part D release."""
+    plan = pair.medicare_plan
+    segment = plan.segment_id or "000"
+    if on is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_CURRENT_SNAPSHOTS_SQL, [pair.plan_year, plan.contract_id, plan.pbp_id, segment])
+            p_id, p_year, p_from, m_id, m_from, formulary_id = cursor.fetchone()
+        return PairSnapshots(
+            part_d=SnapshotRef(p_id, p_year, p_from) if p_id else None,
+            medi_cal_rx=SnapshotRef(m_id, None, m_from) if m_id else None,
+            formulary_id=(formulary_id or plan.formulary_id or None) if p_id else None,
+        )
     part_d = snapshot_in_force(source=SnapshotSource.PART_D, contract_year=pair.plan_year, on=on)
     medi_cal = snapshot_in_force(source=SnapshotSource.MEDI_CAL_RX, on=on)
     formulary_id: str | None = None
     if part_d is not None:
-        plan = pair.medicare_plan
         formulary_id = (
             PartDPlanFormulary.objects.filter(
-                snapshot=part_d,
-                contract_id=plan.contract_id,
-                plan_id=plan.pbp_id,
-                segment_id=plan.segment_id or "000",
+                snapshot=part_d, contract_id=plan.contract_id, plan_id=plan.pbp_id, segment_id=segment
             )
             .values_list("formulary_id", flat=True)
             .first()
         ) or (plan.formulary_id or None)
-    return PairSnapshots(part_d=part_d, medi_cal_rx=medi_cal, formulary_id=formulary_id)
+    return PairSnapshots(
+        part_d=SnapshotRef(part_d.pk, part_d.contract_year, part_d.effective_from) if part_d else None,
+        medi_cal_rx=SnapshotRef(medi_cal.pk, None, medi_cal.effective_from) if medi_cal else None,
+        formulary_id=formulary_id,
+    )
 
 
 # --------------------------------------------------------------------------- coverage inputs
@@ -151,88 +188,108 @@ def drug_facts(row: dict[str, Any]) -> DrugFacts:
 DRUG_FIELDS = ("rxcui", "name", "ingredient_key", "strength", "dose_form", "is_brand", "brand_name", "tty")
 
 
+_INPUTS_SQL = """
+SELECT 'p' AS kind, e.rxcui, json_build_array(
+    e.tier, e.has_quantity_limit, e.quantity_limit_amount::text, e.quantity_limit_days,
+    e.has_prior_authorization, e.has_step_therapy, e.is_selected_drug, false) AS data, e.tier AS o1, e.source_line AS o2
+FROM formulary_partdformularyentry e
+WHERE e.snapshot_id = %(p)s AND e.formulary_id = %(f)s AND (%(all)s OR e.rxcui = ANY(%(rx)s))
+UNION ALL
+SELECT 'x', x.rxcui, json_build_array(
+    x.tier, x.has_quantity_limit, x.quantity_limit_amount::text, x.quantity_limit_days,
+    x.has_prior_authorization, x.has_step_therapy, false, x.is_capped_benefit), 0, x.source_line
+FROM formulary_partdexcludedentry x
+WHERE x.snapshot_id = %(p)s AND x.contract_id = %(c)s AND x.plan_id = %(pl)s AND (%(all)s OR x.rxcui = ANY(%(rx)s))
+UNION ALL
+SELECT 'm', m.rxcui, json_build_array(
+    m.cdl_part, m.is_code_1, m.restriction_text, m.age_min, m.age_max, m.quantity_limit_amount::text,
+    m.quantity_limit_days, m.labeler_codes, m.diagnosis_restriction, m.has_step_therapy,
+    m.has_prior_authorization, m.part_d_excluded_category, m.drug_name, m.strength, m.dosage_form,
+    m.billing_unit, m.effective_from, m.effective_to), 0, m.source_line
+FROM formulary_medicalrxdrug m
+WHERE m.snapshot_id = %(m)s AND m.rxcui <> '' AND m.effective_from <= %(on)s
+  AND (m.effective_to IS NULL OR m.effective_to >= %(on)s) AND (%(all)s OR m.rxcui = ANY(%(rx)s))
+ORDER BY 1, 2, 4, 5
+"""
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def coverage_inputs(
     *,
     pair: AlignedPlanPair,
     snapshots: PairSnapshots,
     rxcuis: Collection[str] | None,
     on: dt.date,
+    drug_rows: Iterable[dict[str, Any]] | None = None,
 ) -> dict[str, CoverageInput]:
-    """Everything the pure rules need for ``rxcuis`` (None = every drug either program lists)."""
+    """Everything the pure rules need for ``rxcuis`` (None = every drug either program lists):
+    Part D formulary entries, the plan's supplemental (excluded-drug) entries and the Medi-Cal Rx
+    entries in force on ``on``, read in one query."""
     plan = pair.medicare_plan
     part_d: dict[str, PartDEntry] = {}
     supplemental: dict[str, PartDEntry] = {}
     medi_cal: dict[str, tuple[MediCalRxEntry, dict[str, Any]]] = {}
-    if snapshots.part_d is not None and snapshots.formulary_id:
-        entries = PartDFormularyEntry.objects.filter(
-            snapshot=snapshots.part_d, formulary_id=snapshots.formulary_id
-        )
-        if rxcuis is not None:
-            entries = entries.filter(rxcui__in=list(rxcuis))
-        for e in entries.order_by("rxcui", "tier", "source_line").values(
-            "rxcui", "tier", "has_quantity_limit", "quantity_limit_amount", "quantity_limit_days",
-            "has_prior_authorization", "has_step_therapy", "is_selected_drug",
-        ):  # fmt: skip
-            if e["rxcui"] in part_d:
+    params = {
+        "p": snapshots.part_d.pk if snapshots.part_d is not None and snapshots.formulary_id else None,
+        "f": snapshots.formulary_id or "",
+        "c": plan.contract_id,
+        "pl": plan.pbp_id,
+        "m": snapshots.medi_cal_rx.pk if snapshots.medi_cal_rx is not None else None,
+        "on": on,
+        "all": rxcuis is None,
+        "rx": list(rxcuis or []),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_INPUTS_SQL, params)
+        rows = cursor.fetchall()
+    for kind, rxcui, data, _o1, _o2 in rows:
+        if kind in ("p", "x"):
+            target = part_d if kind == "p" else supplemental
+            if rxcui in target:
                 continue  # several NDCs of one RxCUI: the first (lowest tier) answers
-            part_d[e["rxcui"]] = PartDEntry(
-                tier=e["tier"],
-                source=PartDSource.FORMULARY,
-                has_prior_authorization=e["has_prior_authorization"],
-                has_step_therapy=e["has_step_therapy"],
-                quantity_limit=_ql(
-                    e["has_quantity_limit"], e["quantity_limit_amount"], e["quantity_limit_days"]
-                ),
-                is_selected_drug=e["is_selected_drug"],
+            tier, has_ql, ql_amount, ql_days, has_pa, has_st, selected, capped = data
+            target[rxcui] = PartDEntry(
+                tier=tier,
+                source=PartDSource.FORMULARY if kind == "p" else PartDSource.SUPPLEMENTAL,
+                has_prior_authorization=has_pa,
+                has_step_therapy=has_st,
+                quantity_limit=_ql(has_ql, _dec(ql_amount), ql_days),
+                is_selected_drug=selected,
+                is_capped_benefit=capped,
             )
-        excluded = PartDExcludedEntry.objects.filter(
-            snapshot=snapshots.part_d, contract_id=plan.contract_id, plan_id=plan.pbp_id
-        )
-        if rxcuis is not None:
-            excluded = excluded.filter(rxcui__in=list(rxcuis))
-        for x in excluded.order_by("rxcui", "source_line").values():
-            supplemental.setdefault(
-                x["rxcui"],
-                PartDEntry(
-                    tier=x["tier"],
-                    source=PartDSource.SUPPLEMENTAL,
-                    has_prior_authorization=x["has_prior_authorization"],
-                    has_step_therapy=x["has_step_therapy"],
-                    quantity_limit=_ql(
-                        x["has_quantity_limit"], x["quantity_limit_amount"], x["quantity_limit_days"]
-                    ),
-                    is_capped_benefit=x["is_capped_benefit"],
-                ),
-            )
-    if snapshots.medi_cal_rx is not None:
-        rows = (
-            MediCalRxDrug.objects.filter(snapshot=snapshots.medi_cal_rx, effective_from__lte=on)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-            .exclude(rxcui="")
-        )
-        if rxcuis is not None:
-            rows = rows.filter(rxcui__in=list(rxcuis))
-        for m in rows.order_by("rxcui", "source_line").values():
-            if m["rxcui"] in medi_cal:
-                continue
-            medi_cal[m["rxcui"]] = (
+        elif rxcui not in medi_cal:
+            (part, code_1, text, age_min, age_max, ql_amount, ql_days, labelers, diagnosis, has_st, has_pa,
+             category, name, strength, form, unit, start, end) = data  # fmt: skip
+            medi_cal[rxcui] = (
                 MediCalRxEntry(
-                    cdl_part=m["cdl_part"],
-                    is_code_1=m["is_code_1"],
-                    restriction_text=m["restriction_text"] or None,
-                    age_min=m["age_min"],
-                    age_max=m["age_max"],
-                    quantity_limit=_ql(False, m["quantity_limit_amount"], m["quantity_limit_days"]),
-                    labeler_codes=tuple(c for c in m["labeler_codes"].split(";") if c),
-                    diagnosis_restriction=m["diagnosis_restriction"] or None,
-                    has_step_therapy=m["has_step_therapy"],
-                    has_prior_authorization=m["has_prior_authorization"],
-                    part_d_excluded_category=m["part_d_excluded_category"] or None,
+                    cdl_part=part,
+                    is_code_1=code_1,
+                    restriction_text=text or None,
+                    age_min=age_min,
+                    age_max=age_max,
+                    quantity_limit=_ql(False, _dec(ql_amount), ql_days),
+                    labeler_codes=tuple(c for c in labelers.split(";") if c),
+                    diagnosis_restriction=diagnosis or None,
+                    has_step_therapy=has_st,
+                    has_prior_authorization=has_pa,
+                    part_d_excluded_category=category or None,
                 ),
-                dict(m),
+                {
+                    "drug_name": name,
+                    "strength": strength,
+                    "dosage_form": form,
+                    "billing_unit": unit,
+                    "effective_from": dt.date.fromisoformat(start),
+                    "effective_to": dt.date.fromisoformat(end) if end else None,
+                },
             )
     wanted = set(rxcuis) if rxcuis is not None else set(part_d) | set(supplemental) | set(medi_cal)
-    drugs = {d["rxcui"]: d for d in Drug.objects.filter(rxcui__in=list(wanted)).values(*DRUG_FIELDS)}
+    if drug_rows is None:
+        drug_rows = Drug.objects.filter(rxcui__in=list(wanted)).values(*DRUG_FIELDS)
+    drugs = {d["rxcui"]: d for d in drug_rows}
     result: dict[str, CoverageInput] = {}
     for rxcui in sorted(wanted):
         row = drugs.get(rxcui)
@@ -312,7 +369,7 @@ def _tier_costs(
 ) -> dict[tuple[int, Pharmacy], CostShare]:
     rows = list(
         PartDCostShare.objects.filter(
-            snapshot=snapshot,
+            snapshot_id=snapshot.pk,
             contract_id=plan.contract_id,
             plan_id=plan.pbp_id,
             segment_id=plan.segment_id or "000",
@@ -337,10 +394,10 @@ def _tier_costs(
 
 
 def _insulin_costs(
-    *, snapshot: FormularySnapshot, plan: Plan, tier: int, costs: dict[tuple[int, Pharmacy], CostShare]
+    *, snapshot: SnapshotRef, plan: Plan, tier: int, costs: dict[tuple[int, Pharmacy], CostShare]
 ) -> dict[tuple[int, Pharmacy], CostShare]:
     rows = PartDInsulinCost.objects.filter(
-        snapshot=snapshot,
+        snapshot_id=snapshot.pk,
         contract_id=plan.contract_id,
         plan_id=plan.pbp_id,
         segment_id=plan.segment_id or "000",
@@ -375,18 +432,17 @@ def drug_coverage_get(
     """The unified answer for one drug in a pair: payer(s), tier, restrictions, effective dates,
     pharmacy routing, alternatives, and (with ``member``) that member's cost."""
     as_of = on or today()
-    drug_row = Drug.objects.filter(rxcui=rxcui).values(*DRUG_FIELDS, "is_placeholder").first()
+    # the drug and every drug with the same ingredient(s) (alternatives), in one query
+    same = Drug.objects.filter(rxcui=rxcui).exclude(ingredient_key="").values("ingredient_key")[:1]
+    siblings = Drug.objects.filter(ingredient_key=Subquery(same)).order_by("rxcui").values(*DRUG_FIELDS)[:200]
+    rows = list(Drug.objects.filter(rxcui=rxcui).values(*DRUG_FIELDS).union(siblings))
+    drug_row = next((r for r in rows if r["rxcui"] == rxcui), None)
     if drug_row is None:
         raise DrugNotFound(f"No drug with RxCUI {rxcui}.", rxcui=rxcui)
     snapshots = pair_snapshots(pair=pair, on=on)
-    same_ingredient = [rxcui]
-    if drug_row["ingredient_key"]:
-        same_ingredient += list(
-            Drug.objects.filter(ingredient_key=drug_row["ingredient_key"])
-            .exclude(rxcui=rxcui)
-            .values_list("rxcui", flat=True)[:200]
-        )
-    inputs = coverage_inputs(pair=pair, snapshots=snapshots, rxcuis=same_ingredient, on=as_of)
+    inputs = coverage_inputs(
+        pair=pair, snapshots=snapshots, rxcuis=[r["rxcui"] for r in rows], on=as_of, drug_rows=rows
+    )
     inp = inputs[rxcui]
     member_age = _age_on(member.date_of_birth, as_of) if member is not None else None
     decision = decide(inp, member_age=member_age)
@@ -555,12 +611,65 @@ def _drug_json(row: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- search
 
 
+_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9./-]*")
+
+_SEARCH_SQL = """
+SELECT rxcui, name, ingredient_key, strength, dose_form, is_brand, brand_name, tty
+FROM formulary_drug
+WHERE NOT is_placeholder
+  AND to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)
+ORDER BY (search_text LIKE %s) DESC, length(search_text), search_text, rxcui
+LIMIT %s
+"""
+
+_CORRECTIONS_SQL = """
+SELECT t.tok, w.word
+FROM unnest(%s::text[]) AS t(tok)
+CROSS JOIN LATERAL (
+    SELECT word FROM formulary_drugword WHERE word %% t.tok ORDER BY word <-> t.tok, word LIMIT 3
+) AS w
+"""
+
+
+def _tsquery(tokens: list[list[str]]) -> str:
+    """Every token must prefix-match a word of the name; alternatives (typo fixes) are OR'ed."""
+    return " & ".join("(" + " | ".join(f"'{alt}':*" for alt in alts) + ")" for alts in tokens)
+
+
+def _run_search(tokens: list[list[str]], prefix: str, limit: int) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_SQL, [_tsquery(tokens), prefix.replace("%", "") + "%", limit])
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _name_matches(text: str, limit: int) -> list[dict[str, Any]]:
+    """Word-prefix matches (full-text index), whole-name prefix first; then, if that finds too
+    little, the same with each long word also replaced by its closest vocabulary words (pg_trgm),
+    so "atorvastatn" finds atorvastatin."""
+    tokens = _TOKEN_RE.findall(text)
+    rows = _run_search([[t] for t in tokens], text, limit)
+    fixable = [t for t in tokens if t.isalpha() and len(t) >= 4]
+    if len(rows) >= limit or not fixable:
+        return rows
+    with connection.cursor() as cursor:
+        cursor.execute(_CORRECTIONS_SQL, [fixable])
+        corrections: dict[str, list[str]] = {}
+        for tok, word in cursor.fetchall():
+            if word != tok:
+                corrections.setdefault(tok, []).append(word)
+    if not corrections:
+        return rows
+    seen = {r["rxcui"] for r in rows}
+    more = _run_search([[t, *corrections.get(t, [])] for t in tokens], text, limit)
+    return rows + [r for r in more if r["rxcui"] not in seen][: limit - len(rows)]
+
+
 def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> dict[str, Any]:
-    """Search by name (prefix, then typo-tolerant via pg_trgm), brand or generic, RxCUI, or NDC in
-    any common format; results grouped by ingredient and strength, with the pair's coverage."""
+    """Search by name (word prefixes, typo tolerant), brand or generic, RxCUI, or NDC in any common
+    format; results grouped by ingredient and strength, with the pair's coverage."""
     limit = limit or settings.FORMULARY_SEARCH_LIMIT
     query = classify_query(q)
-    drugs = Drug.objects.filter(is_placeholder=False)
     if query.kind == QueryKind.RXCUI:
         rows = list(Drug.objects.filter(rxcui=query.text).values(*DRUG_FIELDS))
     elif query.kind == QueryKind.NDC:
@@ -568,18 +677,11 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
         rows = list(Drug.objects.filter(rxcui__in=rxcuis).order_by("name").values(*DRUG_FIELDS)[:limit])
     else:
         text = query.text
-        if len(text) < settings.FORMULARY_SEARCH_MIN_LENGTH:
+        if sum(ch.isalnum() for ch in text) < settings.FORMULARY_SEARCH_MIN_LENGTH:
             raise FormularyQueryError(
                 f"Type at least {settings.FORMULARY_SEARCH_MIN_LENGTH} letters of a drug name.", field="q"
             )
-        rows = list(
-            drugs.filter(search_text__startswith=text)
-            .order_by("search_text", "rxcui")
-            .values(*DRUG_FIELDS)[:limit]
-        )
-        if len(rows) < limit:
-            seen = {r["rxcui"] for r in rows}
-            rows += [r for r in _fuzzy(text, limit) if r["rxcui"] not in seen][: limit - len(rows)]
+        rows = _name_matches(text, limit)
     coverage = {
         c["drug_id"]: c
         for c in UnifiedCoverage.objects.filter(pair=pair, drug_id__in=[r["rxcui"] for r in rows]).values(
@@ -589,9 +691,7 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
     }  # fmt: skip
     schedules = formulary_schedules()
     by_rxcui = {r["rxcui"]: r for r in rows}
-    groups = group_by_ingredient_strength(
-        [(r["ingredient_key"], r["strength"] or None, r["rxcui"]) for r in rows]
-    )
+    groups = group_by_ingredient_strength([(r["ingredient_key"], r["strength"] or None, r["rxcui"]) for r in rows])
     out_groups = []
     for key, members in groups:
         out_drugs = []
@@ -614,9 +714,7 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
                     },
                 }
             )
-        out_groups.append(
-            {"ingredient": key.ingredient or None, "strength": key.strength, "drugs": out_drugs}
-        )
+        out_groups.append({"ingredient": key.ingredient or None, "strength": key.strength, "drugs": out_drugs})
     return {
         "pair": pair.code,
         "query": q,
@@ -627,16 +725,23 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
     }
 
 
-def _fuzzy(text: str, limit: int) -> Iterable[dict[str, Any]]:
-    """Word-level trigram matches (typo tolerant), best first; uses the GIN trigram index."""
-    from django.contrib.postgres.search import TrigramWordSimilarity
+def member_formulary_pair(*, member: Any, on: dt.date | None = None) -> AlignedPlanPair | None:
+    """The pair whose formulary answers for the member on a date: the pair of the D-SNP the member
+    is enrolled in that day, for that plan year (one query; the Part D plan decides the formulary,
+    Medi-Cal Rx is statewide)."""
+    on = on or today()
+    from apps.members.models import Enrollment
 
+    dsnp_ids = (
+        Enrollment.objects.filter(member=member, start_date__lte=on, plan__kind="medicare_dsnp")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("plan_id")
+    )
     return (
-        Drug.objects.filter(is_placeholder=False)
-        .filter(Q(search_text__contains=f" {text}") | Q(search_text__trigram_word_similar=text))
-        .annotate(similarity=TrigramWordSimilarity(text, "search_text"))
-        .order_by("-similarity", "search_text", "rxcui")
-        .values(*DRUG_FIELDS)[:limit]
+        AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan")
+        .filter(medicare_plan_id__in=dsnp_ids, plan_year=on.year)
+        .order_by("code")
+        .first()
     )
 
 

@@ -143,6 +143,12 @@ def _drugs_upsert(records: Iterable[DrugRecord], *, placeholders: bool) -> int:
             f"INSERT INTO formulary_drug ({cols}) SELECT DISTINCT ON (rxcui) {cols} FROM tmp_formulary_drug "  # noqa: S608
             f"ORDER BY rxcui ON CONFLICT (rxcui) {conflict}"
         )
+        if not placeholders:  # the vocabulary typo'd words are corrected against
+            cursor.execute(
+                "INSERT INTO formulary_drugword (word) SELECT DISTINCT w FROM tmp_formulary_drug, "
+                "unnest(string_to_array(search_text, ' ')) AS w WHERE length(w) BETWEEN 3 AND 100 "
+                "AND w ~ '^[a-z][a-z-]*$' ON CONFLICT DO NOTHING"
+            )
         cursor.execute("TRUNCATE tmp_formulary_drug")
     return count
 

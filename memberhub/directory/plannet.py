@@ -94,6 +94,7 @@ class ReadResult:
     counts: dict[str, int]
     rejected: list[str]
     networks: dict[str, str]
+    cached_json: list[bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -103,13 +104,20 @@ class ReadResult:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def serialized(self) -> list[bytes]:
+        """Each entry as JSON (the SourceEntry dataclass serialized by orjson: the codec's shape), cached."""
+        if self.cached_json is None or len(self.cached_json) != len(self.entries):
+            self.cached_json = [orjson.dumps(entry) for entry in self.entries]
+        return self.cached_json
+
     def fingerprint(self) -> str:
         """A hash of the content that matters; equal for a re-import of the same directory."""
         digest = hashlib.sha256()
-        for entry in sorted(self.entries, key=lambda e: e.key):
-            digest.update(repr(entry).encode())
+        for key, data in sorted(zip((e.key for e in self.entries), self.serialized(), strict=True)):
+            digest.update(repr(key).encode())
+            digest.update(data)
         for res in sorted(self.catalog, key=lambda c: (c.resource_type, c.resource_id)):
-            digest.update(json.dumps(res.content, sort_keys=True, separators=(",", ":")).encode())
+            digest.update(orjson.dumps(res.content, option=orjson.OPT_SORT_KEYS))
         return digest.hexdigest()
 
 

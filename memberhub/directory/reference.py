@@ -6,7 +6,7 @@ Both are read once per process (cached) from CSV files in the package; no networ
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -93,6 +93,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") else word
 
 
+@lru_cache(maxsize=2048)
 def taxonomy_codes_for(query: str) -> tuple[str, ...]:
     """NUCC codes matching a specialty query: a code (exact), or words that all occur in the name.
 

@@ -932,7 +932,9 @@ class Reader834:
                     )
                 elif loop == "2000":
                     dates.append(value)
-                    positions.setdefault(f"DTP*{value.qualifier}", pos(segment))
+                    positions[f"DTP*{value.qualifier}"] = positions.get(f"DTP*{value.qualifier}") or pos(
+                        segment
+                    )
                 elif loop in {"2300", "2310"} and coverage is not None:
                     finish_provider()
                     loop = "2300"
@@ -1002,7 +1004,7 @@ class Reader834:
                     address_target = target
                     if target == "2100A":
                         name = person
-                        positions.setdefault("NM1", pos(segment))
+                        positions["NM1"] = positions.get("NM1") or pos(segment)
                     elif target == "2100B":
                         incorrect_name = person
                     elif target != "2100C":
@@ -1041,7 +1043,9 @@ class Reader834:
                             segment.get(4),
                             county,
                         )
-                        positions.setdefault(f"N4@{address_target}", pos(segment))
+                        positions[f"N4@{address_target}"] = positions.get(f"N4@{address_target}") or pos(
+                            segment
+                        )
                     if address_target == "2100A":
                         residence = current
                     else:
@@ -1070,7 +1074,7 @@ class Reader834:
                     )
             elif tag == "DMG":
                 if loop == "2100A":
-                    positions.setdefault("DMG", pos(segment))
+                    positions["DMG"] = positions.get("DMG") or pos(segment)
                     if segment.get(2):
                         birth_date = parse_d8(segment.get(2))
                         if birth_date is None:
@@ -1199,7 +1203,7 @@ class Reader834:
                     position=pos(segment),
                 )
                 coverages.append(coverage)
-                positions.setdefault("HD", pos(segment))
+                positions["HD"] = positions.get("HD") or pos(segment)
             elif tag == "IDC":
                 if loop not in {"2300", "2310"}:
                     issue(

@@ -66,10 +66,10 @@ class Segment:
 
     def get(self, index: int) -> str:
         """The element at ``index`` (1-based), stripped of padding; ``""`` when absent."""
-        elements = self.elements
-        if index < len(elements):
-            return elements[index].strip()
-        return ""
+        try:
+            return self.elements[index].strip()
+        except IndexError:
+            return ""
 
     def raw(self, index: int) -> str:
         elements = self.elements
@@ -213,6 +213,7 @@ class Tokenizer:
         whitespace = _WHITESPACE.replace(terminator, b"")
         newline_terminator = 1 if terminator == b"\n" else 0
         number = 0
+        valid_tags: set[str] = set()
         while True:
             pieces = buffer.split(terminator)
             remainder = pieces.pop()
@@ -227,23 +228,30 @@ class Tokenizer:
                     line += newline_terminator
                     continue
                 number += 1
-                decoded = _decode(text).rstrip("\r\n")
+                try:
+                    decoded = text.decode("utf-8")
+                except UnicodeDecodeError:
+                    decoded = text.decode("latin-1")
+                if decoded[-1] in "\r\n":
+                    decoded = decoded.rstrip("\r\n")
                 elements = decoded.split(separator)
                 tag = elements[0]
-                if not (2 <= len(tag) <= 3 and tag.isalnum() and tag == tag.upper()):
-                    raise X12SyntaxError(
-                        f"Segment {number} has an invalid segment id {tag[:10]!r}.",
-                        code="x12.bad_segment_id",
-                        file=self.name,
-                        segment_number=number,
-                        offset=start,
-                        line=line,
-                    )
+                if tag not in valid_tags:
+                    if not (2 <= len(tag) <= 3 and tag.isalnum() and tag == tag.upper()):
+                        raise X12SyntaxError(
+                            f"Segment {number} has an invalid segment id {tag[:10]!r}.",
+                            code="x12.bad_segment_id",
+                            file=self.name,
+                            segment_number=number,
+                            offset=start,
+                            line=line,
+                        )
+                    valid_tags.add(tag)
                 yield Segment(elements, number, start, line)
                 newlines = text.count(b"\n") + newline_terminator
                 if newlines:
                     line += newlines
-                self.segments_read = number
+            self.segments_read = number
             more = self._read()
             if not more:
                 tail = remainder.strip(_WHITESPACE)

@@ -81,13 +81,14 @@ def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page):
 
     # reissue the card (htmx swaps the cards panel) and see the new version appear
     cards.get_by_role("button", name="Reissue card").click()
-    expect(page.locator("#panel-cards")).to_contain_text("v1")
+    # (tests render eagerly inside the request: WeasyPrint takes a few seconds)
+    expect(page.locator("#panel-cards")).to_contain_text("v1", timeout=60_000)
     expect(page.locator("#panel-cards [role=status]")).to_contain_text("Card")
     expect(page.locator("#panel-cards")).not_to_contain_text("No ID card has been issued yet.")
 
     # the reload shows it too (it was really saved), and everything was audited
     page.reload()
-    expect(page.locator("#panel-cards")).to_contain_text("v1")
+    expect(page.locator("#panel-cards")).to_contain_text("v1", timeout=30_000)
     resources = set(AuditEvent.objects.filter(actor_id=rep.pk).values_list("resource", flat=True))
     assert {"member.search", "member.console", "card_request"} <= resources
 

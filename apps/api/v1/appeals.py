@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +41,14 @@ from apps.appeals.selectors import (
     timeliness_csv,
     timeliness_rows,
 )
-from apps.appeals.services import case_decide, case_extend, case_intake, case_transition
+from apps.appeals.services import (
+    case_attachment_add,
+    case_decide,
+    case_extend,
+    case_intake,
+    case_state_hearing_record,
+    case_transition,
+)
 from apps.audit.services import audit_record
 from apps.members.selectors import member_get_for_user
 
@@ -153,6 +161,8 @@ class StaffCaseSerializer(serializers.Serializer[Any]):
     decided_at = serializers.DateTimeField(allow_null=True)
     forwarded_to_ire_at = serializers.DateTimeField(allow_null=True)
     state_hearing_last_day = serializers.DateField(allow_null=True)
+    state_hearing_requested_on = serializers.DateField(allow_null=True)
+    state_hearing_with_continuation = serializers.BooleanField()
     reconsideration_last_day = serializers.DateField(allow_null=True)
     effectuation_due_at = serializers.DateTimeField(allow_null=True)
 
@@ -317,6 +327,52 @@ class CaseDecideApi(StaffApiBase):
         return Response(StaffCaseDetailSerializer(case).data)
 
 
+class CaseStateHearingApi(StaffApiBase):
+    class InputSerializer(serializers.Serializer[Any]):
+        requested_on = serializers.DateField()
+        with_continuation = serializers.BooleanField(default=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=StaffCaseDetailSerializer,
+        operation_id="appeals_cases_state_hearing",
+    )
+    def post(self, request: Request, case_pk: str) -> Response:
+        case = case_get_for_user(user=request.user, case_pk=case_pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = case_state_hearing_record(
+            case=case, actor=request.user, request=request._request, **data.validated_data
+        )
+        return Response(StaffCaseDetailSerializer(case).data)
+
+
+class CaseAttachmentApi(StaffApiBase):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        file = serializers.FileField()
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        id = serializers.UUIDField()
+        original_name = serializers.CharField()
+        content_type = serializers.CharField()
+        size = serializers.IntegerField()
+        sha256 = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer, responses={201: OutputSerializer}, operation_id="appeals_cases_attach"
+    )
+    def post(self, request: Request, case_pk: str) -> Response:
+        case = case_get_for_user(user=request.user, case_pk=case_pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = case_attachment_add(
+            case=case, upload=data.validated_data["file"], actor=request.user, request=request._request
+        )
+        return Response(self.OutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
 class CaseQueueApi(StaffApiBase):
     @extend_schema(
         parameters=[OpenApiParameter("pair", str)],
@@ -324,7 +380,7 @@ class CaseQueueApi(StaffApiBase):
         operation_id="appeals_queue",
     )
     def get(self, request: Request) -> Response:
-        items = case_queue(user=request.user, pair_code=request.query_params.get("pair", ""))
+        items = case_queue(user=request.user, pair_code=request.query_params.get("pair", ""), brief=False)
         audit_record(
             actor=request.user,
             action="search",
@@ -391,5 +447,9 @@ urlpatterns = [
     path("cases/<uuid:case_pk>/transition", CaseTransitionApi.as_view(), name="appeals-case-transition"),
     path("cases/<uuid:case_pk>/extend", CaseExtendApi.as_view(), name="appeals-case-extend"),
     path("cases/<uuid:case_pk>/decide", CaseDecideApi.as_view(), name="appeals-case-decide"),
+    path(
+        "cases/<uuid:case_pk>/state-hearing", CaseStateHearingApi.as_view(), name="appeals-case-state-hearing"
+    ),
+    path("cases/<uuid:case_pk>/attachments", CaseAttachmentApi.as_view(), name="appeals-case-attachments"),
     path("appeals/timeliness", TimelinessReportApi.as_view(), name="appeals-timeliness"),
 ]

@@ -86,8 +86,11 @@ class CardOutputSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     created_at = serializers.DateTimeField()
     rendered_at = serializers.DateTimeField(allow_null=True)
-    fields = CardFieldsSerializer()
+    fields = CardFieldsSerializer()  # type: ignore[assignment]
     rx_routing = serializers.CharField()
+
+
+CARD_FIELDS = tuple(CardFieldsSerializer().fields)
 
 
 def card_payload(doc: Document) -> dict[str, Any]:
@@ -101,7 +104,7 @@ def card_payload(doc: Document) -> dict[str, Any]:
         "sha256": doc.sha256,
         "created_at": doc.created_at,
         "rendered_at": doc.rendered_at,
-        "fields": {k: c.get(k, "") for k in CardFieldsSerializer().fields},
+        "fields": {k: c.get(k, "") for k in CARD_FIELDS},
         "rx_routing": c.get("text", {}).get("rx_routing", ""),
     }
 
@@ -113,7 +116,7 @@ def _binary(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-class MyCardApi(MemberApiMixin, APIView):
+class MyCardApi(MemberApiMixin, APIView):  # type: ignore[misc]
     """GET /api/v1/me/card (JSON; `Accept: application/pdf` or `image/png` for the file) and the
     `.pdf` / `.png` suffixed forms. PNG takes `?side=front|back`."""
 
@@ -123,10 +126,13 @@ class MyCardApi(MemberApiMixin, APIView):
     @extend_schema(
         operation_id="me_card_retrieve",
         parameters=[OpenApiParameter("side", str, enum=["front", "back"], required=False)],
-        responses={200: CardOutputSerializer, (200, "application/pdf"): OpenApiResponse(description="PDF"),
-                   (200, "image/png"): OpenApiResponse(description="PNG preview")},
+        responses={
+            200: CardOutputSerializer,
+            (200, "application/pdf"): OpenApiResponse(description="PDF"),
+            (200, "image/png"): OpenApiResponse(description="PNG preview"),
+        },
     )
-    def get(self, request: Request, format: str | None = None) -> Any:  # noqa: A002
+    def get(self, request: Request, format: str | None = None) -> Any:
         member = self.get_member()
         doc = id_card_current(member=member)
         if doc is None:
@@ -148,17 +154,20 @@ class ReplacementOutputSerializer(serializers.Serializer):
     mailing_queued = serializers.BooleanField()
 
 
-class MyCardReplacementApi(MemberApiMixin, APIView):
+class MyCardReplacementApi(MemberApiMixin, APIView):  # type: ignore[misc]
     """POST /api/v1/me/card/replacement: "I lost my card". Rate limited (CARDS_REPLACEMENT_RATE)."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "card_replacement"
 
-    @extend_schema(operation_id="me_card_replacement_create", request=None,
-                   responses={202: ReplacementOutputSerializer})
+    @extend_schema(
+        operation_id="me_card_replacement_create", request=None, responses={202: ReplacementOutputSerializer}
+    )
     def post(self, request: Request) -> Response:
         member = self.get_member()
-        req = id_card_request(member=member, reason=CardRequestReason.REPLACEMENT_MEMBER, requested_by=request.user)
+        req = id_card_request(
+            member=member, reason=CardRequestReason.REPLACEMENT_MEMBER, requested_by=request.user
+        )
         data = {
             "request_id": req.pk,
             "document_id": req.document_id,
@@ -197,31 +206,45 @@ def history_payload(member: Any) -> list[dict[str, Any]]:
     out = []
     for item in id_card_history(member=member):
         d = item["document"]
-        out.append({
-            "version": item["version"],
-            "document_id": d.pk,
-            "status": d.status,
-            "language": d.language,
-            "format": d.format,
-            "issued_on": d.content.get("issued_on", ""),
-            "render_path": d.render_path,
-            "created_at": d.created_at,
-            "requests": [
-                {"id": str(r.pk), "reason": r.reason, "created_at": r.created_at.isoformat(),
-                 "requested_by": r.requested_by.get_username() if r.requested_by else None}
-                for r in item["requests"]
-            ],
-            "mailings": [
-                {"id": p.pk, "status": p.status, "reason": p.reason, "vendor": p.vendor.name if p.vendor else None,
-                 "batch_code": p.batch.code if p.batch else None, "piece_id": p.piece_code,
-                 "printed_at": p.printed_at, "returned_at": p.returned_at, "created_at": p.created_at}
-                for p in item["mailings"]
-            ],
-        })
+        out.append(
+            {
+                "version": item["version"],
+                "document_id": d.pk,
+                "status": d.status,
+                "language": d.language,
+                "format": d.format,
+                "issued_on": d.content.get("issued_on", ""),
+                "render_path": d.render_path,
+                "created_at": d.created_at,
+                "requests": [
+                    {
+                        "id": str(r.pk),
+                        "reason": r.reason,
+                        "created_at": r.created_at.isoformat(),
+                        "requested_by": r.requested_by.get_username() if r.requested_by else None,
+                    }
+                    for r in item["requests"]
+                ],
+                "mailings": [
+                    {
+                        "id": p.pk,
+                        "status": p.status,
+                        "reason": p.reason,
+                        "vendor": p.vendor.name if p.vendor else None,
+                        "batch_code": p.batch.code if p.batch else None,
+                        "piece_id": p.piece_code,
+                        "printed_at": p.printed_at,
+                        "returned_at": p.returned_at,
+                        "created_at": p.created_at,
+                    }
+                    for p in item["mailings"]
+                ],
+            }
+        )
     return out
 
 
-class MemberCardHistoryApi(StaffMemberApiMixin, APIView):
+class MemberCardHistoryApi(StaffMemberApiMixin, APIView):  # type: ignore[misc]
     """GET /api/v1/members/{member_pk}/cards: every card version, mailings (vendor/printed/returned)."""
 
     @extend_schema(operation_id="member_cards_list", responses={200: CardVersionSerializer(many=True)})
@@ -238,30 +261,41 @@ class ReissueInputSerializer(serializers.Serializer):
     )
 
 
-class MemberCardReissueApi(StaffMemberApiMixin, APIView):
+class MemberCardReissueApi(StaffMemberApiMixin, APIView):  # type: ignore[misc]
     """POST /api/v1/members/{member_pk}/cards/reissue: a rep reissues (and re-mails) the card."""
 
-    @extend_schema(operation_id="member_cards_reissue", request=ReissueInputSerializer,
-                   responses={202: ReplacementOutputSerializer})
+    @extend_schema(
+        operation_id="member_cards_reissue",
+        request=ReissueInputSerializer,
+        responses={202: ReplacementOutputSerializer},
+    )
     def post(self, request: Request, member_pk: Any) -> Response:
         member = self.get_member()
         s = ReissueInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         req = id_card_request(member=member, reason=s.validated_data["reason"], requested_by=request.user)
-        data = {"request_id": req.pk, "document_id": req.document_id, "document_status": req.document.status,
-                "mailing_queued": req.mail_piece_id is not None}
+        data = {
+            "request_id": req.pk,
+            "document_id": req.document_id,
+            "document_status": req.document.status,
+            "mailing_queued": req.mail_piece_id is not None,
+        }
         return Response(ReplacementOutputSerializer(data).data, status=status.HTTP_202_ACCEPTED)
 
 
-class MemberCardFileApi(StaffMemberApiMixin, APIView):
+class MemberCardFileApi(StaffMemberApiMixin, APIView):  # type: ignore[misc]
     """GET /api/v1/members/{member_pk}/cards/{document_pk}/file: one card version's PDF (or PNG)."""
 
     renderer_classes = [PdfRenderer, PngRenderer, JSONRenderer]
 
-    @extend_schema(operation_id="member_cards_file",
-                   parameters=[OpenApiParameter("side", str, enum=["front", "back"], required=False)],
-                   responses={(200, "application/pdf"): OpenApiResponse(description="PDF"),
-                              (200, "image/png"): OpenApiResponse(description="PNG")})
+    @extend_schema(
+        operation_id="member_cards_file",
+        parameters=[OpenApiParameter("side", str, enum=["front", "back"], required=False)],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="PDF"),
+            (200, "image/png"): OpenApiResponse(description="PNG"),
+        },
+    )
     def get(self, request: Request, member_pk: Any, document_pk: Any) -> Any:
         member = self.get_member()
         doc = document_get_for_member(member=member, document_pk=document_pk, kind="id_card")
@@ -279,7 +313,12 @@ urlpatterns = [
     path("me/card.png", MyCardApi.as_view(), {"format": "png"}, name="cards-me-png"),
     path("me/card/replacement", MyCardReplacementApi.as_view(), name="cards-me-replacement"),
     path("members/<uuid:member_pk>/cards", MemberCardHistoryApi.as_view(), name="cards-member-history"),
-    path("members/<uuid:member_pk>/cards/reissue", MemberCardReissueApi.as_view(), name="cards-member-reissue"),
-    path("members/<uuid:member_pk>/cards/<uuid:document_pk>/file", MemberCardFileApi.as_view(),
-         name="cards-member-file"),
+    path(
+        "members/<uuid:member_pk>/cards/reissue", MemberCardReissueApi.as_view(), name="cards-member-reissue"
+    ),
+    path(
+        "members/<uuid:member_pk>/cards/<uuid:document_pk>/file",
+        MemberCardFileApi.as_view(),
+        name="cards-member-file",
+    ),
 ]

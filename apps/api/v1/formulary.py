@@ -26,8 +26,13 @@ from rest_framework.views import APIView
 
 from apps.api.mixins import StaffMemberApiMixin
 from apps.audit.services import audit_record
-from apps.formulary.selectors import FormularyQueryError, drug_coverage_get, drug_search, pair_get
-from apps.members.selectors import member_current_pair
+from apps.formulary.selectors import (
+    FormularyQueryError,
+    drug_coverage_get,
+    drug_search,
+    member_formulary_pair,
+    pair_get,
+)
 from apps.plans.models import AlignedPlanPair
 
 
@@ -186,9 +191,9 @@ def _signed_in_member(request: Request) -> Any:
 
 def _resolve_pair(code: str | None, member: Any) -> tuple[AlignedPlanPair, bool]:
     """The requested pair, or the signed-in member's; and whether it is the member's own pair."""
-    own = member_current_pair(member=member) if member is not None else None
+    own = member_formulary_pair(member=member) if member is not None else None
     if code:
-        pair = pair_get(code=code)
+        pair = own if own is not None and own.code == code else pair_get(code=code)
         return pair, own is not None and own.pk == pair.pk
     if own is None:
         raise FormularyQueryError("Give the aligned plan pair code (pair=...).", field="pair")
@@ -267,7 +272,7 @@ class MemberFormularyDrugApi(StaffMemberApiMixin, APIView):  # type: ignore[misc
         params.is_valid(raise_exception=True)
         member = self.get_member()
         on = params.validated_data.get("as_of")
-        pair = member_current_pair(member=member, on=on)
+        pair = member_formulary_pair(member=member, on=on)
         if pair is None:
             raise FormularyQueryError(
                 "The member is not in an aligned plan pair on that date.", field="member"

@@ -17,7 +17,11 @@ from apps.api.permissions import IsVendor
 from apps.audit.services import audit_record
 from apps.documents.models import PrintBatch, PrintBatchStatus
 from apps.documents.selectors import print_batch_get_for_vendor, print_batch_list_for_vendor
-from apps.documents.services import BatchNotAcknowledgeable, print_batch_acknowledge, print_batch_returned_mail
+from apps.documents.services import (
+    BatchNotAcknowledgeable,
+    print_batch_acknowledge,
+    print_batch_returned_mail,
+)
 from apps.documents.storage import storage_iter_range, storage_read, storage_size
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -30,14 +34,26 @@ class PrintBatchOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PrintBatch
         fields = [
-            "id", "code", "vendor", "business_date", "status", "piece_count", "page_count", "sha256",
-            "manifest_sha256", "size_bytes", "closed_at", "ready_at", "acknowledged_at", "acknowledged_count",
+            "id",
+            "code",
+            "vendor",
+            "business_date",
+            "status",
+            "piece_count",
+            "page_count",
+            "sha256",
+            "manifest_sha256",
+            "size_bytes",
+            "closed_at",
+            "ready_at",
+            "acknowledged_at",
+            "acknowledged_count",
             "flag_reason",
         ]
 
 
 class VendorBatchMixin:
-    permission_classes = [IsVendor]
+    permission_classes: Any = [IsVendor]
 
     def get_batch(self) -> PrintBatch:
         return print_batch_get_for_vendor(user=self.request.user, batch_pk=self.kwargs["batch_pk"])  # type: ignore[attr-defined]
@@ -47,9 +63,11 @@ class PrintBatchListApi(VendorBatchMixin, APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=PrintBatchStatus.choices, required=False)
 
-    @extend_schema(operation_id="print_batches_list",
-                   parameters=[OpenApiParameter("status", str, enum=[c[0] for c in PrintBatchStatus.choices])],
-                   responses={200: PrintBatchOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="print_batches_list",
+        parameters=[OpenApiParameter("status", str, enum=[c[0] for c in PrintBatchStatus.choices])],
+        responses={200: PrintBatchOutputSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
         f = self.FilterSerializer(data=request.query_params)
         f.is_valid(raise_exception=True)
@@ -73,19 +91,32 @@ def _require_ready(batch: PrintBatch) -> None:
 class PrintBatchManifestApi(VendorBatchMixin, APIView):
     """JSON manifest (default) or CSV with `?as=csv` or `Accept: text/csv`."""
 
-    @extend_schema(operation_id="print_batches_manifest",
-                   parameters=[OpenApiParameter("as", str, enum=["json", "csv"], required=False)],
-                   responses={(200, "application/json"): OpenApiResponse(description="manifest JSON"),
-                              (200, "text/csv"): OpenApiResponse(description="manifest CSV")})
+    @extend_schema(
+        operation_id="print_batches_manifest",
+        parameters=[OpenApiParameter("as", str, enum=["json", "csv"], required=False)],
+        responses={
+            (200, "application/json"): OpenApiResponse(description="manifest JSON"),
+            (200, "text/csv"): OpenApiResponse(description="manifest CSV"),
+        },
+    )
     def get(self, request: Request, batch_pk: Any) -> HttpResponse:
         batch = self.get_batch()
         _require_ready(batch)
         as_csv = request.query_params.get("as") == "csv" or "text/csv" in request.headers.get("Accept", "")
         key = batch.manifest_csv_key if as_csv else batch.manifest_json_key
-        audit_record(actor=request.user, action="download", resource="print_batch_manifest", resource_id=batch.pk,
-                     request=request._request, channel="api", representation="csv" if as_csv else "json")
+        audit_record(
+            actor=request.user,
+            action="download",
+            resource="print_batch_manifest",
+            resource_id=batch.pk,
+            request=request._request,
+            channel="api",
+            representation="csv" if as_csv else "json",
+        )
         response = HttpResponse(storage_read(key), content_type="text/csv" if as_csv else "application/json")
-        response["Content-Disposition"] = f'attachment; filename="{batch.code}.manifest.{"csv" if as_csv else "json"}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{batch.code}.manifest.{"csv" if as_csv else "json"}"'
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -93,10 +124,14 @@ class PrintBatchManifestApi(VendorBatchMixin, APIView):
 class PrintBatchFileApi(VendorBatchMixin, APIView):
     """The batch PDF, streamed; resumable with `Range: bytes=start-end` (206). ETag = SHA-256."""
 
-    @extend_schema(operation_id="print_batches_file",
-                   responses={(200, "application/pdf"): OpenApiResponse(description="batch PDF"),
-                              (206, "application/pdf"): OpenApiResponse(description="byte range")})
-    def get(self, request: Request, batch_pk: Any) -> HttpResponse:
+    @extend_schema(
+        operation_id="print_batches_file",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="batch PDF"),
+            (206, "application/pdf"): OpenApiResponse(description="byte range"),
+        },
+    )
+    def get(self, request: Request, batch_pk: Any) -> HttpResponse | StreamingHttpResponse:
         batch = self.get_batch()
         _require_ready(batch)
         size = batch.size_bytes if batch.size_bytes is not None else storage_size(batch.file_key)
@@ -117,10 +152,20 @@ class PrintBatchFileApi(VendorBatchMixin, APIView):
                     return resp
                 partial = (start, end) != (0, size - 1)
         if start == 0:
-            audit_record(actor=request.user, action="download", resource="print_batch", resource_id=batch.pk,
-                         request=request._request, channel="api", partial=partial)
-        response = StreamingHttpResponse(storage_iter_range(batch.file_key, start, end), content_type="application/pdf",
-                                         status=206 if partial else 200)
+            audit_record(
+                actor=request.user,
+                action="download",
+                resource="print_batch",
+                resource_id=batch.pk,
+                request=request._request,
+                channel="api",
+                partial=partial,
+            )
+        response = StreamingHttpResponse(
+            storage_iter_range(batch.file_key, start, end),
+            content_type="application/pdf",
+            status=206 if partial else 200,
+        )
         response["Content-Length"] = str(end - start + 1)
         response["Accept-Ranges"] = "bytes"
         response["ETag"] = f'"{batch.sha256}"'
@@ -136,19 +181,28 @@ class AcknowledgeInputSerializer(serializers.Serializer):
 
 
 class PrintBatchAcknowledgeApi(VendorBatchMixin, APIView):
-    @extend_schema(operation_id="print_batches_acknowledge", request=AcknowledgeInputSerializer,
-                   responses={200: PrintBatchOutputSerializer})
+    @extend_schema(
+        operation_id="print_batches_acknowledge",
+        request=AcknowledgeInputSerializer,
+        responses={200: PrintBatchOutputSerializer},
+    )
     def post(self, request: Request, batch_pk: Any) -> Response:
         batch = self.get_batch()
         s = AcknowledgeInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        batch = print_batch_acknowledge(batch=batch, piece_count=s.validated_data["piece_count"], user=request.user,
-                                        request=request._request)
+        batch = print_batch_acknowledge(
+            batch=batch,
+            piece_count=s.validated_data["piece_count"],
+            user=request.user,
+            request=request._request,
+        )
         return Response(PrintBatchOutputSerializer(batch).data)
 
 
 class ReturnedMailInputSerializer(serializers.Serializer):
-    piece_ids = serializers.ListField(child=serializers.CharField(max_length=80), min_length=1, max_length=10000)
+    piece_ids = serializers.ListField(
+        child=serializers.CharField(max_length=80), min_length=1, max_length=10000
+    )
 
 
 class ReturnedMailOutputSerializer(serializers.Serializer):
@@ -156,24 +210,41 @@ class ReturnedMailOutputSerializer(serializers.Serializer):
 
 
 class PrintBatchReturnedMailApi(VendorBatchMixin, APIView):
-    @extend_schema(operation_id="print_batches_returned_mail", request=ReturnedMailInputSerializer,
-                   responses={200: ReturnedMailOutputSerializer})
+    @extend_schema(
+        operation_id="print_batches_returned_mail",
+        request=ReturnedMailInputSerializer,
+        responses={200: ReturnedMailOutputSerializer},
+    )
     def post(self, request: Request, batch_pk: Any) -> Response:
         batch = self.get_batch()
         s = ReturnedMailInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        n = print_batch_returned_mail(batch=batch, piece_codes=s.validated_data["piece_ids"], user=request.user,
-                                      request=request._request)
+        n = print_batch_returned_mail(
+            batch=batch,
+            piece_codes=s.validated_data["piece_ids"],
+            user=request.user,
+            request=request._request,
+        )
         return Response({"returned": n})
 
 
 urlpatterns = [
     path("print-batches", PrintBatchListApi.as_view(), name="print_batches-list"),
     path("print-batches/<uuid:batch_pk>", PrintBatchDetailApi.as_view(), name="print_batches-detail"),
-    path("print-batches/<uuid:batch_pk>/manifest", PrintBatchManifestApi.as_view(), name="print_batches-manifest"),
+    path(
+        "print-batches/<uuid:batch_pk>/manifest",
+        PrintBatchManifestApi.as_view(),
+        name="print_batches-manifest",
+    ),
     path("print-batches/<uuid:batch_pk>/file", PrintBatchFileApi.as_view(), name="print_batches-file"),
-    path("print-batches/<uuid:batch_pk>/acknowledge", PrintBatchAcknowledgeApi.as_view(),
-         name="print_batches-acknowledge"),
-    path("print-batches/<uuid:batch_pk>/returned-mail", PrintBatchReturnedMailApi.as_view(),
-         name="print_batches-returned-mail"),
+    path(
+        "print-batches/<uuid:batch_pk>/acknowledge",
+        PrintBatchAcknowledgeApi.as_view(),
+        name="print_batches-acknowledge",
+    ),
+    path(
+        "print-batches/<uuid:batch_pk>/returned-mail",
+        PrintBatchReturnedMailApi.as_view(),
+        name="print_batches-returned-mail",
+    ),
 ]

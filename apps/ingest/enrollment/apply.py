@@ -288,8 +288,9 @@ class Applier:
                 started = now
 
             self._match(cursor)
+            self._find_absent(cursor)
             step("match")
-            before = self._alignment(cursor)
+            before = self._alignment(cursor, extra=outcome.absent_members)
             step("alignment_before")
             self._create_members(cursor)
             step("create_members")
@@ -303,7 +304,7 @@ class Applier:
             step("terminate_reinstate_audit")
             self._pcp(cursor)
             step("pcp")
-            after = self._alignment(cursor, extra=outcome.absent_members)
+            after = self._alignment(cursor, extra=outcome.absent_members, only_touched=True)
             step("alignment_after")
         self._diff(before, after)
         return outcome
@@ -444,8 +445,12 @@ class Applier:
             "date_of_birth": "COALESCE(s.birth_date, m.date_of_birth)",
             "sex": "COALESCE(NULLIF(s.sex, ''), m.sex)",
             "date_of_death": "COALESCE(s.death_date, m.date_of_death)",
-            "mbi": f"CASE WHEN s.mbi <> '' AND {other_mbi} THEN s.mbi ELSE m.mbi END",
-            "medi_cal_cin": f"CASE WHEN s.cin <> '' AND {other_cin} THEN s.cin ELSE m.medi_cal_cin END",
+            # CASE evaluates in order: the uniqueness probe runs only when the identifier would change.
+            "mbi": f"CASE WHEN s.mbi = '' OR m.mbi = s.mbi THEN m.mbi WHEN {other_mbi} THEN s.mbi ELSE m.mbi END",
+            "medi_cal_cin": (
+                f"CASE WHEN s.cin = '' OR m.medi_cal_cin = s.cin THEN m.medi_cal_cin "
+                f"WHEN {other_cin} THEN s.cin ELSE m.medi_cal_cin END"
+            ),
             "medi_cal_aid_code": "COALESCE(NULLIF(s.aid_code, ''), m.medi_cal_aid_code)",
             "address_line1": "CASE WHEN s.address_line1 <> '' THEN s.address_line1 ELSE m.address_line1 END",
             "address_line2": "CASE WHEN s.address_line1 <> '' THEN s.address_line2 ELSE m.address_line2 END",
@@ -518,13 +523,13 @@ class Applier:
         self._count(
             cursor,
             "enrollments_superseded",
-            f"""UPDATE members_enrollment e SET end_date = s.start_date - 1, updated_at = now()
+            f"""UPDATE members_enrollment e SET end_date = s.start_date - 1, updated_at = now(), import_run_id = %s
                 FROM (SELECT member_pk, max(start_date) AS start_date FROM {STAGE}
                       WHERE member_pk IS NOT NULL AND NOT rejected AND start_date IS NOT NULL AND mt <> '024'
                       GROUP BY member_pk) s
                 WHERE e.member_id = s.member_pk AND e.plan_id = %s AND e.start_date < s.start_date
                   AND (e.end_date IS NULL OR e.end_date >= s.start_date)""",
-            [self.plan.pk],
+            [self.run_id, self.plan.pk],
         )
         del reopened
 
@@ -571,12 +576,16 @@ class Applier:
         )
         self.outcome.counts["enrollments_reinstated"] += cursor.fetchone()[0]
 
-    def _full_file_audit(self, cursor: Any) -> None:
-        if not self.outcome.full_file:
-            return
+    def _as_of(self) -> dt.date:
         headers = self.outcome.headers
         as_of = next((h.file_effective_date for h in headers if h.file_effective_date), None)
-        as_of = as_of or next((h.created for h in headers if h.created), None) or self.today
+        return as_of or next((h.created for h in headers if h.created), None) or self.today
+
+    def _find_absent(self, cursor: Any) -> None:
+        """Full (audit) file: members enrolled in the plan on the file date but not in the file."""
+        if not self.outcome.full_file:
+            return
+        as_of = self._as_of()
         cursor.execute(
             f"""SELECT DISTINCT e.member_id FROM members_enrollment e
                 WHERE e.plan_id = %s AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)
@@ -588,6 +597,10 @@ class Applier:
         absent = [row[0] for row in cursor.fetchall()]
         self.outcome.absent_members = absent
         self.outcome.counts["absent_from_full_file"] = len(absent)
+
+    def _full_file_audit(self, cursor: Any) -> None:
+        absent = self.outcome.absent_members
+        as_of = self._as_of()
         if self.terminate_absent and absent:
             self._count(
                 cursor,
@@ -644,21 +657,34 @@ class Applier:
 
     # ---- alignment --------------------------------------------------------------------------------
 
-    def _alignment(self, cursor: Any, extra: list[uuid.UUID] | None = None) -> dict[uuid.UUID, Alignment]:
+    def _alignment(
+        self, cursor: Any, extra: list[uuid.UUID] | None = None, *, only_touched: bool = False
+    ) -> dict[uuid.UUID, Alignment]:
+        """Alignment of the file's members (before), or of those whose enrollments this run changed (after):
+        a member whose enrollments did not change cannot change alignment."""
+        if only_touched:
+            members = (
+                "SELECT DISTINCT member_id FROM members_enrollment WHERE import_run_id = %s "
+                "UNION SELECT unnest(%s::uuid[])"
+            )
+            params: list[Any] = [self.run_id, list(extra or [])]
+        else:
+            members = f"SELECT DISTINCT member_pk FROM {STAGE} WHERE member_pk IS NOT NULL AND NOT rejected"
+            params = []
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ingest_alignment_834 (member_id uuid) ON COMMIT DROP")
+        cursor.execute("TRUNCATE ingest_alignment_834")
+        cursor.execute(f"INSERT INTO ingest_alignment_834 {members}", params)
+        cursor.execute("ANALYZE ingest_alignment_834")
         cursor.execute(
-            f"""SELECT e.member_id, p.code, p.kind, e.start_date, e.end_date
-                FROM members_enrollment e JOIN plans_plan p ON p.id = e.plan_id
-                WHERE e.member_id IN (SELECT member_pk FROM {STAGE} WHERE member_pk IS NOT NULL AND NOT rejected)
-                   OR e.member_id = ANY(%s)""",
-            [list(extra or [])],
+            """SELECT e.member_id, p.code, p.kind, e.start_date, e.end_date
+               FROM members_enrollment e JOIN plans_plan p ON p.id = e.plan_id
+               WHERE e.member_id IN (SELECT member_id FROM ingest_alignment_834)"""
         )
         facts: dict[uuid.UUID, list[EnrollmentFact]] = {}
         for member_id, code, kind, start, end in cursor.fetchall():
             facts.setdefault(member_id, []).append(EnrollmentFact(code, DomainPlanKind(kind), start, end))
-        cursor.execute(f"SELECT DISTINCT member_pk FROM {STAGE} WHERE member_pk IS NOT NULL AND NOT rejected")
+        cursor.execute("SELECT member_id FROM ingest_alignment_834")
         for (member_id,) in cursor.fetchall():
-            facts.setdefault(member_id, [])
-        for member_id in extra or []:
             facts.setdefault(member_id, [])
         pairs = [
             PairFact(code=c, medicare_plan_code=m, medi_cal_plan_code=mc, plan_year=y)

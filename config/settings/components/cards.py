@@ -19,7 +19,9 @@ DOCUMENTS_FAST_PATH = env.bool("DOCUMENTS_FAST_PATH", default=True)
 
 # --- cards ---------------------------------------------------------------------------------------------
 CARDS_SHOW_MBI = env.bool("CARDS_SHOW_MBI", default=False)  # [U] DOMAIN §7.4: one plan member id, not the MBI
-CARDS_LARGE_PRINT_MIN_PT = env.float("CARDS_LARGE_PRINT_MIN_PT", default=18.0)  # issue: 18 pt; DHCS: 20-pt Arial
+CARDS_LARGE_PRINT_MIN_PT = env.float(
+    "CARDS_LARGE_PRINT_MIN_PT", default=18.0
+)  # issue: 18 pt; DHCS: 20-pt Arial
 # Medi-Cal Rx (state FFS pharmacy benefit) routing numbers [U: confirm against the DHCS Medi-Cal Rx payer sheet]
 CARDS_MEDI_CAL_RX = {
     "bin": env("CARDS_MEDI_CAL_RX_BIN", default="022659"),

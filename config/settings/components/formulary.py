@@ -16,7 +16,6 @@ FORMULARY_SCHEDULES_FILE = Path(
 with FORMULARY_SCHEDULES_FILE.open(encoding="utf-8") as _fh:
     FORMULARY_SCHEDULES: dict = yaml.safe_load(_fh) or {}  # type: ignore[type-arg]
 
-# Search: results per page, minimum name length for typo-tolerant matching, pg_trgm word similarity.
+# Search: results per page and the minimum number of letters of a name query.
 FORMULARY_SEARCH_LIMIT = env.int("FORMULARY_SEARCH_LIMIT", default=25)
 FORMULARY_SEARCH_MIN_LENGTH = 3
-FORMULARY_WORD_SIMILARITY = env.float("FORMULARY_WORD_SIMILARITY", default=0.5)

@@ -214,3 +214,54 @@ def test_timeliness_report_json_and_csv(client_for, rep_user, make_case, pair):
     )
     assert lines[1] == f"{pair.code},2026-03,grievance,1,1,0,0,1.0000,3.00"
     assert AuditEvent.objects.filter(resource="appeal_timeliness", action="export").exists()
+
+
+def test_state_hearing_and_attachment_through_the_api(client_for, rep_user, make_case):
+    from apps.appeals.services import case_decide, case_transition
+
+    case = make_case(kind="reconsideration", programs=["medi_cal"], notice_date=dt.date(2026, 2, 25))
+    at = case.received_at + dt.timedelta(days=1)
+    case = case_transition(case=case, target="acknowledged", actor=rep_user, now=at)
+    case = case_transition(case=case, target="in_review", actor=rep_user, now=at)
+    case = case_decide(case=case, outcome="adverse", summary="Upheld.", actor=rep_user, now=at)
+    client = client_for(rep_user)
+    late = client.post(
+        reverse("v1:appeals-case-state-hearing", args=[case.pk]),
+        {"requested_on": "2026-12-31"},
+        format="json",
+    )
+    assert late.status_code == 422
+    assert late.json()["code"] == "appeals.filing_window_expired"
+    ok = client.post(
+        reverse("v1:appeals-case-state-hearing", args=[case.pk]),
+        {"requested_on": (at.date() + dt.timedelta(days=3)).isoformat(), "with_continuation": True},
+        format="json",
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["state_hearing_with_continuation"] is True
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = client.post(
+        reverse("v1:appeals-case-attachments", args=[case.pk]),
+        {"file": SimpleUploadedFile("aor.pdf", b"%PDF-1.4 aor", content_type="application/pdf")},
+        format="multipart",
+    )
+    assert upload.status_code == 201, upload.json()
+    assert upload.json()["size"] == 12
+
+
+def test_staff_endpoints_refuse_anonymous(client_for, make_case):
+    case = make_case()
+    client = client_for(None)
+    for url in (
+        reverse("v1:appeals-cases"),
+        reverse("v1:appeals-case", args=[case.pk]),
+        reverse("v1:appeals-queue"),
+    ):
+        assert client.get(url).status_code in (401, 403)
+    assert client.post(reverse("v1:appeals-case-decide", args=[case.pk]), {}, format="json").status_code in (
+        401,
+        403,
+    )
+    case.refresh_from_db()
+    assert case.status == "received"

@@ -191,3 +191,48 @@ def test_work_queues_page_lists_cases_due(rep_user, other_rep_user, make_case):
     assert case.number in page
     other = _client(other_rep_user).get(reverse("console:work-queues")).content.decode()
     assert case.number not in other
+
+
+def test_queue_page_query_count_does_not_grow_with_cases(rep_user, make_case, django_assert_max_num_queries):
+    client = _client(rep_user)
+    make_case()
+    client.get(reverse("console:appeals-queue"))  # warm caches (session, rule table)
+    for _ in range(5):
+        make_case()
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("console:appeals-queue"))
+    assert response.content.decode().count("data-case=") == 6
+
+
+def test_state_hearing_request_recorded_from_the_case_page(rep_user, make_case):
+    from apps.appeals.services import case_decide, case_transition
+
+    case = make_case(kind="reconsideration", programs=["medi_cal"], notice_date=dt.date(2026, 2, 25))
+    at = case.received_at + dt.timedelta(days=1)
+    case = case_transition(case=case, target="acknowledged", actor=rep_user, now=at)
+    case = case_transition(case=case, target="in_review", actor=rep_user, now=at)
+    case = case_decide(case=case, outcome="adverse", summary="Upheld.", actor=rep_user, now=at)
+    client = _client(rep_user)
+    page = client.get(reverse("console:appeals-case", kwargs={"case_pk": case.pk})).content.decode()
+    assert "Record a State Hearing request" in page
+    response = client.post(
+        reverse("console:appeals-case-state-hearing", kwargs={"case_pk": case.pk}),
+        {"requested_on": (at.date() + dt.timedelta(days=5)).isoformat(), "with_continuation": "on"},
+        follow=True,
+    )
+    assert "State Hearing request recorded" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state_hearing_with_continuation is True
+
+
+def test_queue_flags_cases_not_acknowledged_in_five_days(rep_user, make_case):
+    now = timezone.now().astimezone(LA)
+    late = make_case(received_at=now - dt.timedelta(days=6), now=now - dt.timedelta(days=6))
+    fresh = make_case(received_at=now - dt.timedelta(days=1), now=now - dt.timedelta(days=1))
+    page = _client(rep_user).get(reverse("console:appeals-queue")).content.decode()
+    rows = {
+        number: page[page.index(f'data-case="{number}"') :].split("</tr>")[0]
+        for number in (late.number, fresh.number)
+    }
+    assert "Acknowledgment overdue" in rows[late.number]
+    assert "Acknowledgment overdue" not in rows[fresh.number]

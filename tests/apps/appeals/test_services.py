@@ -359,3 +359,72 @@ def test_letters_are_issued_through_the_notices_service(make_case, rep_user):
     assert case.status == "notified"
     assert case.extensions.get().notice_id is not None
     assert not case.events.filter(kind="letter_failed").exists()
+
+
+def _adverse_with_continuation(make_case, rep_user):
+    case = make_case(
+        kind="reconsideration",
+        programs=["medi_cal"],
+        notice_date=dt.date(2026, 2, 25),
+        continuation_requested=True,
+        action_type="termination",
+        is_previously_authorized=True,
+        is_ordered_by_authorized_provider=True,
+        authorization_end_date=dt.date(2026, 12, 31),
+    )
+    case = _advance(case, rep_user)
+    return case_decide(
+        case=case, outcome="adverse", summary="Upheld.", actor=rep_user, now=la(2026, 3, 20, 15)
+    )
+
+
+def test_adverse_decision_ends_continued_benefits_ten_days_after_the_notice(make_case, rep_user):
+    case = _adverse_with_continuation(make_case, rep_user)
+    assert (case.continuation_ends_on, case.continuation_end_reason) == (
+        dt.date(2026, 3, 30),
+        "adverse_reconsideration",
+    )
+    assert case.state_hearing_last_day == dt.date(2026, 7, 18)
+
+
+def test_state_hearing_with_continuation_within_ten_days_keeps_benefits(make_case, rep_user):
+    from apps.appeals.services import case_state_hearing_record
+
+    case = _adverse_with_continuation(make_case, rep_user)
+    case = case_state_hearing_record(
+        case=case, requested_on=dt.date(2026, 3, 30), with_continuation=True, actor=rep_user
+    )
+    # the hearing decision is not known yet: benefits go on until the authorization ends
+    assert (case.continuation_ends_on, case.continuation_end_reason) == (
+        dt.date(2026, 12, 31),
+        "authorization_limit",
+    )
+    assert case.events.filter(kind="state_hearing_requested").exists()
+
+
+def test_state_hearing_on_day_11_does_not_keep_benefits_and_after_120_days_is_refused(make_case, rep_user):
+    from apps.appeals.services import case_state_hearing_record
+
+    case = _adverse_with_continuation(make_case, rep_user)
+    case = case_state_hearing_record(
+        case=case, requested_on=dt.date(2026, 3, 31), with_continuation=True, actor=rep_user
+    )
+    assert case.continuation_ends_on == dt.date(2026, 3, 30)
+    with pytest.raises(FilingWindowExpired):
+        case_state_hearing_record(
+            case=case, requested_on=dt.date(2026, 7, 19), with_continuation=False, actor=rep_user
+        )
+
+
+def test_withdrawal_ends_continued_benefits(make_case, rep_user):
+    case = make_case(
+        kind="reconsideration",
+        programs=["medicare_a_b"],
+        notice_date=dt.date(2026, 2, 25),
+        continuation_requested=True,
+        action_type="reduction",
+        is_previously_authorized=True,
+        is_ordered_by_authorized_provider=True,
+    )
+    case = case_transition(case=case, target="withdrawn", actor=rep_user, now=la(2026, 3, 4, 10))
+    assert (case.continuation_ends_on, case.continuation_end_reason) == (dt.date(2026, 3, 4), "withdrawn")

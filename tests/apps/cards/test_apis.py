@@ -28,7 +28,9 @@ def test_member_gets_card_json_pdf_and_png(member_user, issued, pair):
     body = r.json()
     assert body["status"] == "ready"
     assert body["fields"]["member_id"] == member_user.member.member_id
-    assert body["fields"]["medicare_plan"].endswith(f"({pair.medicare_plan.contract_id}-{pair.medicare_plan.pbp_id})")
+    assert body["fields"]["medicare_plan"].endswith(
+        f"({pair.medicare_plan.contract_id}-{pair.medicare_plan.pbp_id})"
+    )
     assert "mbi" not in body["fields"]
     r = c.get("/api/v1/me/card", HTTP_ACCEPT="application/pdf")
     assert r.status_code == 200
@@ -38,7 +40,10 @@ def test_member_gets_card_json_pdf_and_png(member_user, issued, pair):
     png = c.get("/api/v1/me/card.png?side=back")
     assert png["Content-Type"] == "image/png"
     assert png.content.startswith(b"\x89PNG")
-    assert AuditEvent.objects.filter(member_id=member_user.member.pk, resource="id_card", action="view").count() >= 4
+    assert (
+        AuditEvent.objects.filter(member_id=member_user.member.pk, resource="id_card", action="view").count()
+        >= 4
+    )
 
 
 def test_member_without_card_gets_404_in_one_error_shape(member_user):
@@ -59,8 +64,9 @@ def test_lost_card_replacement_is_rate_limited(member_user, issued, django_captu
     assert MailPiece.objects.filter(member=member_user.member, reason="replacement_member").count() == 3
 
 
-def test_rep_sees_history_and_reissues_for_own_members_only(rep_user, other_rep_user, member, issued,
-                                                            django_capture_on_commit_callbacks):
+def test_rep_sees_history_and_reissues_for_own_members_only(
+    rep_user, other_rep_user, member, issued, django_capture_on_commit_callbacks
+):
     rep = client_for_user(rep_user)
     with django_capture_on_commit_callbacks(execute=True):
         r = rep.post(f"/api/v1/members/{member.pk}/cards/reissue", {}, format="json")
@@ -71,7 +77,7 @@ def test_rep_sees_history_and_reissues_for_own_members_only(rep_user, other_rep_
     assert len(history) == 1
     assert history[0]["version"] == 1
     assert {m["reason"] for m in history[0]["mailings"]} == {"new_enrollment", "replacement_rep"}
-    assert [q["reason"] for q in history[0]["requests"]][0] == "replacement_rep"
+    assert next(q["reason"] for q in history[0]["requests"]) == "replacement_rep"
     file = rep.get(f"/api/v1/members/{member.pk}/cards/{history[0]['document_id']}/file")
     assert file.content.startswith(b"%PDF")
     other = client_for_user(other_rep_user)

@@ -13,8 +13,9 @@ def console_client(user):  # type: ignore[no-untyped-def]
     return c
 
 
-def test_card_panel_shows_picture_and_htmx_reissue_updates_history(rep_user, member,
-                                                                   django_capture_on_commit_callbacks):
+def test_card_panel_shows_picture_and_htmx_reissue_updates_history(
+    rep_user, member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         id_card_request(member=member, reason="new_enrollment")
     c = console_client(rep_user)

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from apps.cards.models import CardRequest
 from apps.cards.services import MemberNotAligned, id_card_reissue_scan, id_card_request
 from apps.documents.models import Document, DocumentStatus, MailPiece, MailPieceStatus
+from apps.documents.services import document_preview
 from apps.documents.storage import storage_read
 from apps.members.models import PcpAssignment
 from tests.factories.members import MemberFactory
@@ -45,8 +46,12 @@ def test_card_request_renders_a_two_page_pdf_with_name_and_both_plans_numbers(me
     assert "80840" in text
     assert member.mbi not in text
     assert doc.render_path == "fast"
+    assert doc.preview_keys == []  # pictures are made on first view, not during a mass render
+    back = document_preview(document=doc, page=2)
+    assert back.startswith(b"\x89PNG")
+    doc.refresh_from_db()
     assert len(doc.preview_keys) == 2
-    assert storage_read(doc.preview_keys[0]).startswith(b"\x89PNG")
+    assert storage_read(doc.preview_keys[1]) == back
 
 
 def test_same_content_never_makes_two_documents(member, request_card):
@@ -76,8 +81,14 @@ def test_pcp_change_makes_a_new_card_version(member, request_card):
     pcp = PcpAssignment.objects.get(member=member)
     pcp.end_date = date(2026, 11, 1)
     pcp.save()
-    PcpAssignment.objects.create(member=member, npi="1234567893", name="Dr. New Doctor", phone="(213) 555-0199",
-                                 medical_group="New Group", start_date=date(2026, 11, 2))
+    PcpAssignment.objects.create(
+        member=member,
+        npi="1234567893",
+        name="Dr. New Doctor",
+        phone="(213) 555-0199",
+        medical_group="New Group",
+        start_date=date(2026, 11, 2),
+    )
     second = request_card(member=member, reason="pcp_change")
     assert second.document_id != first.document_id
     assert "Dr. New Doctor" in Document.objects.get(pk=second.document_id).content["pcp_name"]

@@ -76,7 +76,11 @@ def test_search_by_distance_zip_gender_accessibility_telehealth_type(api_client,
     assert search(api_client, imported_pair, zip="90012", radius=1)["results"] == []
     assert names(search(api_client, imported_pair, gender="female")) == ["Maria Garcia"]
     assert names(search(api_client, imported_pair, accessibility="handiaccess")) == ["Maria Garcia"]
-    assert set(names(search(api_client, imported_pair, accessibility="adacomp,pubtrans", provider_type="practitioner"))) == {
+    assert set(
+        names(
+            search(api_client, imported_pair, accessibility="adacomp,pubtrans", provider_type="practitioner")
+        )
+    ) == {
         "Hans Solo, MD",
         "Joe Smith, MD",
     }
@@ -156,7 +160,9 @@ def test_member_gets_my_networks_and_default_pair(client_for, member_user, impor
 
 
 def test_provider_detail_has_locations_conflicts_and_sources(api_client, imported_pair):
-    hans = UnifiedEntry.objects.get(pair=imported_pair, provider_type=HANS[0], identity=HANS[1], address_key=HANS[2])
+    hans = UnifiedEntry.objects.get(
+        pair=imported_pair, provider_type=HANS[0], identity=HANS[1], address_key=HANS[2]
+    )
     response = api_client.get(reverse("v1:directory-provider", args=[hans.pk]))
     assert response.status_code == 200
     body = response.json()
@@ -164,12 +170,16 @@ def test_provider_detail_has_locations_conflicts_and_sources(api_client, importe
     assert body["needs_review"] is True
     assert [c["field"] for c in body["conflicts"]] == ["accepting_new_patients", "languages", "phone"]
     phone = next(c for c in body["conflicts"] if c["field"] == "phone")
-    assert (phone["medicare"], phone["medi_cal"], phone["chosen"]) == ("1112223333", "1112224444", "1112224444")
+    assert (phone["medicare"], phone["medi_cal"], phone["chosen"]) == (
+        "1112223333",
+        "1112224444",
+        "1112224444",
+    )
     assert [s["side"] for s in body["sources"]] == ["medicare", "medi_cal"]
     assert "PractitionerRole/HansSoloRole1" in body["sources"][0]["resources"]
     assert body["networks"]["medicare"]["accepting"] == "existptonly"
     assert body["hours"][0]["days"] == ["mon", "tue", "wed", "thu", "fri"]
-    assert [loc["id"] for loc in body["locations"]][0] == str(hans.pk)
+    assert next(loc["id"] for loc in body["locations"]) == str(hans.pk)
     # Hans Solo's NPI is shared in the examples by Joe Smith and the counselor, but they are other types/addresses
     assert len(body["locations"]) == 3
 
@@ -200,6 +210,11 @@ def test_quality_report_counts(client_for, admin_user, imported_pair):
     assert counts["invalid_npi"] == 4
     assert counts["geocoded_from_zip"] == 1
     assert counts["virtual_only"] == 3
-    assert body["conflicts_by_field"] == {"accepting_new_patients": 1, "languages": 1, "phone": 1, "specialties": 1}
+    assert body["conflicts_by_field"] == {
+        "accepting_new_patients": 1,
+        "languages": 1,
+        "phone": 1,
+        "specialties": 1,
+    }
     assert body["by_provider_type"] == {"facility": 4, "pharmacy": 3, "practitioner": 4}
     assert body["sources"]["medicare"]["entries"] == 10

@@ -70,13 +70,17 @@ def test_newer_directory_replaces_the_plans_rows(pair, tmp_path):
     assert run.status == "succeeded"
     assert SourceEntry.objects.filter(plan=pair.medi_cal_plan).count() == 3
     assert not SourceEntry.objects.filter(plan=pair.medi_cal_plan, npi="1234567893").exists()
-    assert set(SourceEntry.objects.filter(plan=pair.medi_cal_plan).values_list("import_run", flat=True)) == {run.pk}
+    assert set(SourceEntry.objects.filter(plan=pair.medi_cal_plan).values_list("import_run", flat=True)) == {
+        run.pk
+    }
 
 
 def test_run_with_errors_applies_nothing_and_names_where(pair):
     directory_import(plan=pair.medi_cal_plan, paths=[str(MEDI_CAL_BUNDLE)], as_of=AS_OF)
     before = list(SourceEntry.objects.filter(plan=pair.medi_cal_plan).values_list("id", "data"))
-    run = directory_import(plan=pair.medi_cal_plan, paths=[str(DIRECTORY_DATA / "broken.ndjson")], as_of=AS_OF)
+    run = directory_import(
+        plan=pair.medi_cal_plan, paths=[str(DIRECTORY_DATA / "broken.ndjson")], as_of=AS_OF
+    )
     assert run.status == "failed"
     assert {(e["line"], e["segment"], e["field"]) for e in run.errors} >= {
         ("line 5", "PractitionerRole/OrphanRole", "practitioner"),
@@ -113,7 +117,10 @@ def test_csv_import(pair):
 
 
 def test_rebuild_merges_both_plans(imported_pair):
-    entries = {(e.provider_type, e.identity, e.address_key): e for e in UnifiedEntry.objects.filter(pair=imported_pair)}
+    entries = {
+        (e.provider_type, e.identity, e.address_key): e
+        for e in UnifiedEntry.objects.filter(pair=imported_pair)
+    }
     assert len(entries) == 11
     hans = entries[("practitioner", "9941339100", "123 MAIN ST|ANYTOWN|CT|00014")]
     assert hans.network == "both"
@@ -133,7 +140,9 @@ def test_rebuild_merges_both_plans(imported_pair):
 
 def test_rebuilding_twice_gives_identical_results(imported_pair):
     first = unified_rows(imported_pair)
-    spec_first = sorted(UnifiedSpecialty.objects.filter(pair=imported_pair).values_list("entry_id", "taxonomy_code"))
+    spec_first = sorted(
+        UnifiedSpecialty.objects.filter(pair=imported_pair).values_list("entry_id", "taxonomy_code")
+    )
     directory_rebuild_pair(pair=imported_pair)
     assert unified_rows(imported_pair) == first
     assert (
@@ -167,6 +176,55 @@ def test_rebuild_task_ignores_unknown_pair():
 def test_folder_import_reads_recursively(pair, tmp_path):
     nested = tmp_path / "a" / "b"
     shutil.copytree(MEDICARE_DIRECTORY, nested)
-    run = directory_import(plan=pair.medicare_plan, paths=[str(tmp_path)], network_id=MEDICARE_NETWORK, as_of=AS_OF)
+    run = directory_import(
+        plan=pair.medicare_plan, paths=[str(tmp_path)], network_id=MEDICARE_NETWORK, as_of=AS_OF
+    )
     assert run.status == "succeeded"
     assert ImportRun.objects.filter(plan=pair.medicare_plan).count() == 1
+
+
+def test_unified_ids_are_derived_from_the_key(imported_pair):
+    from apps.directory.models import unified_entry_id, unified_location_id, unified_provider_id
+
+    for entry in UnifiedEntry.objects.filter(pair=imported_pair):
+        key = {
+            "pair_code": imported_pair.code,
+            "provider_type": entry.provider_type,
+            "identity": entry.identity,
+        }
+        assert entry.id == unified_entry_id(**key, address_key=entry.address_key)
+        assert entry.provider_id == unified_provider_id(**key)
+        if entry.address_key:
+            assert entry.location_id == unified_location_id(
+                pair_code=imported_pair.code, address_key=entry.address_key
+            )
+        else:
+            assert entry.location_id is None
+
+
+def test_copy_handles_special_characters(pair, tmp_path):
+    import json
+
+    resources = [
+        {"resourceType": "Organization", "id": "n", "type": [{"coding": [{"code": "ntwk"}]}], "name": "N",
+         "partOf": {"reference": "Organization/n"}},
+        {"resourceType": "Practitioner", "id": "p", "name": [{"family": 'O\\Brien "Tab"\there', "given": ["Zoë"]}],
+         "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "1558598797"}]},
+        {"resourceType": "Location", "id": "l", "address": {"line": ['1 "Quoted", St\\e', "Ste {1}"],
+                                                            "city": "NULL", "postalCode": "94105"}},
+        {"resourceType": "PractitionerRole", "id": "r", "practitioner": {"reference": "Practitioner/p"},
+         "location": [{"reference": "Location/l"}], "extension": [
+             {"url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference",
+              "valueReference": {"reference": "Organization/n"}}]},
+    ]  # fmt: skip
+    path = tmp_path / "odd.ndjson"
+    path.write_text("\n".join(json.dumps(r) for r in resources))
+    run = directory_import(plan=pair.medi_cal_plan, paths=[str(path)], as_of=AS_OF)
+    assert run.status == "succeeded", run.errors
+    directory_rebuild_pair(pair=pair)
+    entry = UnifiedEntry.objects.get(pair=pair)
+    assert entry.family_name == 'O\\Brien "Tab"\there'
+    assert entry.given_names == ["Zoë"]
+    assert entry.address_lines == ['1 "Quoted", St\\e', "Ste {1}"]
+    assert entry.city == "NULL"
+    assert entry.search_name == "zoe o brien tab here"

@@ -52,7 +52,11 @@ def test_batch_pdf_and_manifest_checksums_and_page_ranges(closed_batch):
     manifest = json.loads(storage_read(closed_batch.manifest_json_key))
     assert manifest["batch_pdf_sha256"] == closed_batch.sha256
     assert manifest["piece_count"] == 3
-    assert [p["address"]["zip_code"] for p in manifest["pieces"]] == ["90012", "93701", "95112"]  # ZIP presort
+    assert [p["address"]["zip_code"] for p in manifest["pieces"]] == [
+        "90012",
+        "93701",
+        "95112",
+    ]  # ZIP presort
     for piece in manifest["pieces"]:
         for part in piece["parts"]:
             first, last = part["pages"]["first"], part["pages"]["last"]
@@ -112,7 +116,10 @@ def test_another_vendors_batch_answers_404_and_others_are_refused(closed_batch, 
     assert other.get("/api/v1/print-batches").json()["results"] == []
     for suffix in ("", "/manifest", "/file"):
         assert other.get(f"/api/v1/print-batches/{closed_batch.pk}{suffix}").status_code == 404
-    assert other.post(f"/api/v1/print-batches/{closed_batch.pk}/acknowledge", {"piece_count": 3}).status_code == 404
+    assert (
+        other.post(f"/api/v1/print-batches/{closed_batch.pk}/acknowledge", {"piece_count": 3}).status_code
+        == 404
+    )
     for user in (member_user, rep_user):
         c = APIClient()
         c.force_authenticate(user)
@@ -137,11 +144,15 @@ def test_acknowledge_mismatch_is_refused_and_flagged_then_correct_count_accepted
 def test_returned_mail_flags_the_member_for_an_address_check(closed_batch, card_vendor):
     client = vendor_client(VendorUserFactory(vendor=card_vendor))
     piece = MailPiece.objects.filter(batch=closed_batch).order_by("sequence").first()
-    r = client.post(f"/api/v1/print-batches/{closed_batch.pk}/returned-mail", {"piece_ids": ["NOPE"]}, format="json")
+    r = client.post(
+        f"/api/v1/print-batches/{closed_batch.pk}/returned-mail", {"piece_ids": ["NOPE"]}, format="json"
+    )
     assert r.status_code == 400
     assert Member.objects.filter(needs_address_check=True).count() == 0
     r = client.post(
-        f"/api/v1/print-batches/{closed_batch.pk}/returned-mail", {"piece_ids": [piece.piece_code]}, format="json"
+        f"/api/v1/print-batches/{closed_batch.pk}/returned-mail",
+        {"piece_ids": [piece.piece_code]},
+        format="json",
     )
     assert r.status_code == 200
     assert r.json() == {"returned": 1}

@@ -41,8 +41,13 @@ def _kinds():  # type: ignore[no-untyped-def]
 def make(member, kind="test_ok", n=1, status=DocumentStatus.PENDING, **fields):  # type: ignore[no-untyped-def]
     content = {"n": n, "pages": "x"}
     return Document.objects.create(
-        member=member, kind=kind, template_version="t1", content=content, status=status,
-        content_hash=services.document_content_hash(kind=kind, content=content), **fields,
+        member=member,
+        kind=kind,
+        template_version="t1",
+        content=content,
+        status=status,
+        content_hash=services.document_content_hash(kind=kind, content=content),
+        **fields,
     )
 
 
@@ -56,14 +61,15 @@ def test_render_claims_renders_and_stores_under_the_deterministic_key(member):
     assert doc.page_count == 1
     assert len(doc.sha256) == 64
     assert doc.attempts == 1
-    assert doc.preview_keys and documents_storage().exists(doc.preview_keys[0])
+    assert services.document_preview(document=doc, page=1).startswith(b"\x89PNG")
+    assert documents_storage().exists(doc.preview_keys[0])
 
 
 def test_render_is_idempotent_ready_rows_are_not_rendered_again(member):
     doc = make(member)
     render_document_task.delay(str(doc.pk))
     render_document_task.delay(str(doc.pk))
-    assert CALLS == [str(doc.pk)]
+    assert [str(doc.pk)] == CALLS
 
 
 def test_a_live_claim_is_respected_and_an_expired_lease_is_taken_over(member, settings):
@@ -99,7 +105,10 @@ def test_data_error_fails_fast(member):
 
 def test_storage_error_releases_the_claim_for_a_retry_and_the_retry_succeeds(member):
     doc = make(member)
-    with mock.patch("apps.documents.services.storage_put", side_effect=OSError("disk full")), pytest.raises(OSError):
+    with (
+        mock.patch("apps.documents.services.storage_put", side_effect=OSError("disk full")),
+        pytest.raises(OSError),
+    ):
         services.document_render(document_id=doc.pk)
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.PENDING
@@ -113,7 +122,10 @@ def test_storage_error_releases_the_claim_for_a_retry_and_the_retry_succeeds(mem
 def test_task_retries_transient_errors_then_marks_failed(member):
     doc = make(member)
     assert OSError in render_document_task.autoretry_for
-    with mock.patch("apps.documents.services.storage_put", side_effect=OSError("s3 down")), pytest.raises(Retry):
+    with (
+        mock.patch("apps.documents.services.storage_put", side_effect=OSError("s3 down")),
+        pytest.raises(Retry),
+    ):
         render_document_task.apply(args=[str(doc.pk)], throw=True)
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.PENDING  # claim released for the retry

@@ -6,10 +6,7 @@ from datetime import date
 
 import pytest
 from pdfminer.high_level import extract_pages, extract_text
-from pdfminer.layout import LAParams, LTChar, LTFigure, LTTextContainer, LTTextLine
-
-# all_texts: also analyse text inside Form XObjects (the fast path's static layer is one)
-LA = LAParams(all_texts=True)
+from pdfminer.layout import LAParams, LTFigure, LTTextContainer, LTTextLine
 
 from apps.cards.rendering import render_card_content, render_carrier_content
 from memberhub.cards.carrier import CARRIER_MEMBER_FIELDS, build_carrier_content
@@ -22,6 +19,9 @@ from memberhub.cards.content import (
     build_id_card_content,
 )
 from memberhub.documents.address import MailingAddress
+
+# all_texts: also analyse text inside Form XObjects (the fast path's static layer is one)
+LA = LAParams(all_texts=True)
 
 PAIR = CardPair(
     product_name="Sunrise Medi-Medi Plan",
@@ -38,7 +38,9 @@ PAIR = CardPair(
     medi_cal_rx_pcn="6334225",
     medi_cal_rx_group="MEDICALRX",
     phones=CardPhones(
-        member_services="1-800-555-0101", nurse_line="1-800-555-0102", behavioral_health="1-800-555-0103",
+        member_services="1-800-555-0101",
+        nurse_line="1-800-555-0102",
+        behavioral_health="1-800-555-0103",
         pharmacy_help="1-800-555-0104",
     ),
     website="example.org/sunrise",
@@ -46,8 +48,12 @@ PAIR = CardPair(
     plan_year=2026,
 )
 MEMBER = CardMember(
-    member_id="MH00000042", first_name="Rosa", middle_initial="L", last_name="Martinez",
-    medi_cal_cin="91234567A", effective_date=date(2026, 1, 1),
+    member_id="MH00000042",
+    first_name="Rosa",
+    middle_initial="L",
+    last_name="Martinez",
+    medi_cal_cin="91234567A",
+    effective_date=date(2026, 1, 1),
 )
 PCP = CardPcp(name="Dr. Wei Chen, MD", phone="(213) 555-0101", medical_group="Valley Medical Group")
 
@@ -100,13 +106,18 @@ def test_fast_path_text_and_field_positions_match_a_full_weasyprint_render():
     assert fast.render_path == "fast"
     assert full.render_path == "full"
     assert fast.page_count == full.page_count == 2
+
     # the same words on the same lines (drawing order differs, so compare position-sorted lines)
     def placed(pdf):  # type: ignore[no-untyped-def]
         return sorted((p, round(y0), t) for p, t, _x0, y0, _x1 in lines(pdf))
 
-    assert sorted(extract_text(io.BytesIO(fast.pdf), laparams=LA).split()) == sorted(extract_text(io.BytesIO(full.pdf), laparams=LA).split())
+    assert sorted(extract_text(io.BytesIO(fast.pdf), laparams=LA).split()) == sorted(
+        extract_text(io.BytesIO(full.pdf), laparams=LA).split()
+    )
     fast_lines, full_lines = placed(fast.pdf), placed(full.pdf)
-    assert sorted(" ".join(t for *_, t in fast_lines).split()) == sorted(" ".join(t for *_, t in full_lines).split())
+    assert sorted(" ".join(t for *_, t in fast_lines).split()) == sorted(
+        " ".join(t for *_, t in full_lines).split()
+    )
     for name in MEMBER_FIELDS:
         value = content[name]
         if not value:
@@ -144,7 +155,12 @@ def test_large_print_and_spanish_cards_use_the_fast_path_too():
 def test_carrier_letter_fast_path_matches_full_render_and_window_address():
     card_content = build_id_card_content(member=MEMBER, pair=PAIR, pcp=PCP, issued_on=date(2026, 11, 29))
     address = MailingAddress.standardized(
-        name="Rosa L Martinez", line1="123 Main Street", line2="Apt 4", city="Los Angeles", state="CA", zip_code="90012"
+        name="Rosa L Martinez",
+        line1="123 Main Street",
+        line2="Apt 4",
+        city="Los Angeles",
+        state="CA",
+        zip_code="90012",
     )
     content = build_carrier_content(card=card_content, address=address).canonical()
     fast = render_carrier_content(content, fast=True)

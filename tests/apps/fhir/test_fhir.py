@@ -5,7 +5,11 @@ import pytest
 from apps.directory.models import UnifiedEntry
 
 pytestmark = pytest.mark.django_db
-HANS = {"provider_type": "practitioner", "identity": "9941339100", "address_key": "123 MAIN ST|ANYTOWN|CT|00014"}
+HANS = {
+    "provider_type": "practitioner",
+    "identity": "9941339100",
+    "address_key": "123 MAIN ST|ANYTOWN|CT|00014",
+}
 
 
 def validate(resource):
@@ -38,14 +42,20 @@ def test_capability_statement(api_client, imported_pair):
     assert types == {"Practitioner", "PractitionerRole", "Organization", "OrganizationAffiliation", "Location",
                      "HealthcareService", "InsurancePlan", "Endpoint"}  # fmt: skip
     role = next(r for r in cs["rest"][0]["resource"] if r["type"] == "PractitionerRole")
-    assert {"specialty", "network", "location", "practitioner", "new-patient"} <= {p["name"] for p in role["searchParam"]}
+    assert {"specialty", "network", "location", "practitioner", "new-patient"} <= {
+        p["name"] for p in role["searchParam"]
+    }
     assert "PractitionerRole:practitioner" in role["searchInclude"]
 
 
 def _sample_value(rtype, param, imported_pair):
     """A value for each advertised search parameter that matches something in the sample directory."""
     hans = UnifiedEntry.objects.get(pair=imported_pair, **HANS)
-    pharmacy = UnifiedEntry.objects.filter(pair=imported_pair, provider_type="pharmacy").exclude(location_id=None).first()
+    pharmacy = (
+        UnifiedEntry.objects.filter(pair=imported_pair, provider_type="pharmacy")
+        .exclude(location_id=None)
+        .first()
+    )
     net = f"Organization/net-{imported_pair.medicare_plan.code}"
     payer = f"Organization/payer-{imported_pair.parent.code}"
     values = {

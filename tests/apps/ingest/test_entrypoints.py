@@ -33,14 +33,22 @@ def test_import_834_command_applies_and_writes_the_999(pair, tmp_path):
 def test_import_834_command_reports_refusals_and_fails(pair, tmp_path, x12_data):
     out = io.StringIO()
     with pytest.raises(CommandError, match="nothing was applied"):
-        call_command("import_834", str(x12_data / "bad_records.834"), plan=pair.medicare_plan.code, stdout=out)
+        call_command(
+            "import_834", str(x12_data / "bad_records.834"), plan=pair.medicare_plan.code, stdout=out
+        )
     assert "ERROR bad_records.834 line 35 DMG DMG02" in out.getvalue()
     assert Member.objects.count() == 0
 
 
 def test_import_834_command_skip_invalid(pair, x12_data):
     out = io.StringIO()
-    call_command("import_834", str(x12_data / "bad_records.834"), plan=pair.medicare_plan.code, skip_invalid=True, stdout=out)
+    call_command(
+        "import_834",
+        str(x12_data / "bad_records.834"),
+        plan=pair.medicare_plan.code,
+        skip_invalid=True,
+        stdout=out,
+    )
     assert "succeeded_with_errors" in out.getvalue()
     assert Member.objects.count() == 1
 
@@ -53,7 +61,11 @@ def test_import_834_command_unknown_plan(db, tmp_path):
 
 
 def test_task_is_enqueued_after_commit_and_runs_on_the_ingest_queue(pair, django_capture_on_commit_callbacks):
-    run = import_834_create(plan=pair.medicare_plan, source=io.BytesIO(build_834([Member834("S1", mbi=identifiers.mbi())])), name="a.834")
+    run = import_834_create(
+        plan=pair.medicare_plan,
+        source=io.BytesIO(build_834([Member834("S1", mbi=identifiers.mbi())])),
+        name="a.834",
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         import_834_enqueue(run=run)
@@ -71,7 +83,11 @@ def test_task_is_enqueued_after_commit_and_runs_on_the_ingest_queue(pair, django
 
 
 def test_execute_is_idempotent(pair):
-    run = import_834_create(plan=pair.medicare_plan, source=io.BytesIO(build_834([Member834("S1", mbi=identifiers.mbi())])), name="a.834")
+    run = import_834_create(
+        plan=pair.medicare_plan,
+        source=io.BytesIO(build_834([Member834("S1", mbi=identifiers.mbi())])),
+        name="a.834",
+    )
     import_834_execute(run_id=run.pk, today=dt.date(2026, 6, 1))
 
     again = import_834_execute(run_id=run.pk, today=dt.date(2026, 6, 1))
@@ -92,7 +108,9 @@ def _upload(client, plan, data, **extra):
     )
 
 
-def test_api_admin_uploads_and_reads_the_run(pair, admin_user, client_for, django_capture_on_commit_callbacks):
+def test_api_admin_uploads_and_reads_the_run(
+    pair, admin_user, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +130,9 @@ def test_api_admin_uploads_and_reads_the_run(pair, admin_user, client_for, djang
     assert [r["id"] for r in listing["results"]] == [body["id"]]
 
 
-def test_api_reports_errors_with_positions(pair, admin_user, client_for, x12_data, django_capture_on_commit_callbacks):
+def test_api_reports_errors_with_positions(
+    pair, admin_user, client_for, x12_data, django_capture_on_commit_callbacks
+):
     client = client_for(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,7 +174,13 @@ def test_api_is_admin_only(pair, client_for, who, request):
 @pytest.fixture
 def lost_coverage_item(pair, import_834):
     member = aligned_member(pair, first_name="Rosa", last_name="Martinez")
-    data = build_834([Member834("X", cin=member.medi_cal_cin, maintenance="024", end="20260331", last="MARTINEZ", first="ROSA")])
+    data = build_834(
+        [
+            Member834(
+                "X", cin=member.medi_cal_cin, maintenance="024", end="20260331", last="MARTINEZ", first="ROSA"
+            )
+        ]
+    )
     import_834(pair.medi_cal_plan, data)
     return EnrollmentWorkItem.objects.get(member=member)
 
@@ -167,10 +193,16 @@ def test_console_work_queue_lists_and_resolves_items(lost_coverage_item, rep_use
 
     assert page.status_code == 200
     assert "MARTINEZ" in page.content.decode()
-    response = client.post(reverse("console:enrollment-item-resolve", args=[lost_coverage_item.pk]), {"note": "called DHCS"})
+    response = client.post(
+        reverse("console:enrollment-item-resolve", args=[lost_coverage_item.pk]), {"note": "called DHCS"}
+    )
     assert response.status_code == 302
     lost_coverage_item.refresh_from_db()
-    assert (lost_coverage_item.status, lost_coverage_item.resolved_by, lost_coverage_item.resolution_note) == (
+    assert (
+        lost_coverage_item.status,
+        lost_coverage_item.resolved_by,
+        lost_coverage_item.resolution_note,
+    ) == (
         "resolved",
         rep_user,
         "called DHCS",
@@ -191,8 +223,9 @@ def test_console_other_org_rep_cannot_resolve(lost_coverage_item, other_rep_user
 
 
 def test_console_work_queues_and_member_panel(lost_coverage_item, rep_user):
-    from apps.console.enrollment_views import member_panel, work_queues
     from django.test import RequestFactory
+
+    from apps.console.enrollment_views import member_panel, work_queues
 
     request = RequestFactory().get("/console/queues/")
     request.user = rep_user
@@ -213,8 +246,10 @@ def test_console_as_of_answers_which_plans_on_a_date(lost_coverage_item, rep_use
     march = client.get(url, {"on": "2026-03-03"}, HTTP_HX_REQUEST="true").content.decode()
     june = client.get(url, {"on": "2026-06-01"}, HTTP_HX_REQUEST="true").content.decode()
 
-    assert pair.medicare_plan.name in march and pair.medi_cal_plan.name in march
-    assert pair.medicare_plan.name in june and pair.medi_cal_plan.name not in june
+    assert pair.medicare_plan.name in march
+    assert pair.medi_cal_plan.name in march
+    assert pair.medicare_plan.name in june
+    assert pair.medi_cal_plan.name not in june
 
 
 def test_console_import_pages(pair, import_834, x12_data, admin_user):
@@ -240,10 +275,26 @@ def test_admin_upload_starts_an_import(pair, db, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"plan": pair.medicare_plan.code, "file": SimpleUploadedFile("a.834", build_834([Member834("S1", mbi=identifiers.mbi())]))},
+            {
+                "plan": pair.medicare_plan.code,
+                "file": SimpleUploadedFile("a.834", build_834([Member834("S1", mbi=identifiers.mbi())])),
+            },
         )
 
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert run.status == ImportStatus.SUCCEEDED
     assert Member.objects.count() == 1
+
+
+def test_console_member_page_and_work_queues_page_show_enrollment(lost_coverage_item, rep_user):
+    client = Client()
+    client.force_login(rep_user)
+
+    member_page = client.get(reverse("console:member-detail", args=[lost_coverage_item.member_id])).content.decode()
+    queues_page = client.get(reverse("console:work-queues")).content.decode()
+
+    assert 'id="panel-enrollment"' in member_page
+    assert 'data-panel-error="enrollment"' not in member_page
+    assert "Enrollment follow-up" in queues_page
+    assert "834 imports with errors" in queues_page

@@ -24,7 +24,11 @@ def test_medicare_file_adds_members_enrollments_and_pcp(pair, import_834):
 
     assert run.status == ImportStatus.SUCCEEDED, run.errors
     maria = Member.objects.get(mbi=mbi1)
-    assert (maria.first_name, maria.last_name, maria.date_of_birth) == ("MARIA", "GARCIA", dt.date(1945, 2, 6))
+    assert (maria.first_name, maria.last_name, maria.date_of_birth) == (
+        "MARIA",
+        "GARCIA",
+        dt.date(1945, 2, 6),
+    )
     assert maria.member_id.startswith("MH")
     assert (maria.county_fips, maria.zip_code, maria.spoken_language, maria.phone) == (
         "06037",
@@ -33,7 +37,11 @@ def test_medicare_file_adds_members_enrollments_and_pcp(pair, import_834):
         "2135550100",
     )
     enrollment = Enrollment.objects.get(member=maria)
-    assert (enrollment.plan, enrollment.start_date, enrollment.end_date) == (pair.medicare_plan, dt.date(2026, 1, 1), None)
+    assert (enrollment.plan, enrollment.start_date, enrollment.end_date) == (
+        pair.medicare_plan,
+        dt.date(2026, 1, 1),
+        None,
+    )
     assert (enrollment.subscriber_id, enrollment.source, enrollment.import_run_id) == ("S1", "834", run.pk)
     pcp = PcpAssignment.objects.get(member=maria)
     assert (pcp.npi, pcp.name, pcp.start_date) == ("1234567893", "Ana Morales", dt.date(2026, 1, 1))
@@ -51,7 +59,9 @@ def test_medicare_file_adds_members_enrollments_and_pcp(pair, import_834):
 def test_medi_cal_file_completes_the_pair_and_requests_a_card(pair, import_834, monkeypatch):
     # given a member known only on the Medicare side
     member = MemberFactory(medi_cal_cin=None)
-    Enrollment.objects.create(member=member, plan=pair.medicare_plan, start_date=dt.date(2026, 1, 1), source="manual")
+    Enrollment.objects.create(
+        member=member, plan=pair.medicare_plan, start_date=dt.date(2026, 1, 1), source="manual"
+    )
     requested = []
 
     class FakeCards:
@@ -68,7 +78,9 @@ def test_medi_cal_file_completes_the_pair_and_requests_a_card(pair, import_834, 
         lambda name: FakeCards if name == "apps.cards.services" else real_import(name),
     )
     cin = identifiers.cin()
-    data = build_834([Member834("X", cin=cin, mbi=member.mbi, last=member.last_name, first=member.first_name)])
+    data = build_834(
+        [Member834("X", cin=cin, mbi=member.mbi, last=member.last_name, first=member.first_name)]
+    )
 
     # when the Medi-Cal plan's file adds the CIN with the member's MBI
     run = import_834(pair.medi_cal_plan, data)
@@ -130,8 +142,15 @@ def test_enrollment_in_another_plan_makes_the_member_misaligned(pair, other_pair
 
 def test_reinstatement_reopens_the_terminated_enrollment(pair, import_834):
     member = aligned_member(pair)
-    import_834(pair.medi_cal_plan, build_834([Member834("X", cin=member.medi_cal_cin, maintenance="024", end="20260331")], control="000000001"))
-    data = build_834([Member834("X", cin=member.medi_cal_cin, maintenance="025", start="")], control="000000002")
+    import_834(
+        pair.medi_cal_plan,
+        build_834(
+            [Member834("X", cin=member.medi_cal_cin, maintenance="024", end="20260331")], control="000000001"
+        ),
+    )
+    data = build_834(
+        [Member834("X", cin=member.medi_cal_cin, maintenance="025", start="")], control="000000002"
+    )
 
     run = import_834(pair.medi_cal_plan, data)
 
@@ -221,8 +240,12 @@ def test_same_content_with_a_new_control_number_changes_nothing(pair, import_834
 
 def test_changes_update_demographics_and_pcp(pair, import_834):
     mbi = identifiers.mbi()
-    import_834(pair.medicare_plan, build_834([Member834("S1", mbi=mbi, npi="1234567893")], control="000000020"))
-    changed = Member834("S1", mbi=mbi, maintenance="001", last="GARCIA-LOPEZ", npi="1558598797", start="20260101")
+    import_834(
+        pair.medicare_plan, build_834([Member834("S1", mbi=mbi, npi="1234567893")], control="000000020")
+    )
+    changed = Member834(
+        "S1", mbi=mbi, maintenance="001", last="GARCIA-LOPEZ", npi="1558598797", start="20260101"
+    )
     changed.extra = []
 
     run = import_834(pair.medicare_plan, build_834([changed], control="000000021"))
@@ -231,7 +254,9 @@ def test_changes_update_demographics_and_pcp(pair, import_834):
     assert member.last_name == "GARCIA-LOPEZ"
     assert run.counts["members_updated"] == 1
     # same start date: the PCP on file is replaced
-    assert list(PcpAssignment.objects.filter(member=member).values_list("npi", "end_date")) == [("1558598797", None)]
+    assert list(PcpAssignment.objects.filter(member=member).values_list("npi", "end_date")) == [
+        ("1558598797", None)
+    ]
 
 
 def test_full_file_reports_absent_members_and_terminates_only_with_the_flag(pair, import_834):
@@ -251,7 +276,12 @@ def test_full_file_reports_absent_members_and_terminates_only_with_the_flag(pair
 
     flagged = import_834(
         pair.medi_cal_plan,
-        build_834([Member834("X", cin=present.medi_cal_cin, maintenance="030")], action="4", file_date="20260501", control="000000099"),
+        build_834(
+            [Member834("X", cin=present.medi_cal_cin, maintenance="030")],
+            action="4",
+            file_date="20260501",
+            control="000000099",
+        ),
         terminate_absent=True,
     )
 
@@ -261,7 +291,10 @@ def test_full_file_reports_absent_members_and_terminates_only_with_the_flag(pair
 
 
 def test_termination_for_an_unknown_member_is_a_warning(pair, import_834):
-    run = import_834(pair.medi_cal_plan, build_834([Member834("X", cin=identifiers.cin(), maintenance="024", end="20260331")]))
+    run = import_834(
+        pair.medi_cal_plan,
+        build_834([Member834("X", cin=identifiers.cin(), maintenance="024", end="20260331")]),
+    )
 
     assert run.status == ImportStatus.SUCCEEDED
     assert [w["code"] for w in run.warnings] == ["enrollment.member_not_found"]
@@ -275,5 +308,7 @@ def test_dhcs_sample_applies_on_a_medi_cal_plan(pair, import_834, x12_data):
     maria = Member.objects.get(medi_cal_cin="91234567S")
     assert (maria.medi_cal_aid_code, maria.county_fips, maria.address_line1) == ("3N", "06067", "PO BOX 55")
     assert PcpAssignment.objects.get(member=maria).npi == "1234567893"
-    assert run.counts["members_added"] == 2  # the added and the changed member; the termination has no one to end
+    assert (
+        run.counts["members_added"] == 2
+    )  # the added and the changed member; the termination has no one to end
     assert [w["code"] for w in run.warnings] == ["enrollment.member_not_found"]

@@ -35,7 +35,11 @@ def medi_cal_2027() -> BenefitCatalog:
 
 # Rules as the settings component configures them (see config/settings/components/benefits.py)
 FULL_DUAL = DualStatusRule(
-    "full_benefit", "Full-benefit dual", full_medi_cal=True, medicare_cost_sharing_paid=True
+    "full_benefit",
+    "Full-benefit dual",
+    full_medi_cal=True,
+    medicare_cost_sharing_paid=True,
+    medi_cal_services_free=True,
 )
 QMB_ONLY = DualStatusRule("qmb_only", "QMB only", full_medi_cal=False, medicare_cost_sharing_paid=True)
 SLMB_ONLY = DualStatusRule("slmb_only", "SLMB only", full_medi_cal=False, medicare_cost_sharing_paid=False)

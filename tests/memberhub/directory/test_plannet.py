@@ -175,8 +175,8 @@ def test_duplicate_resource_and_non_directory_resource(tmp_path):
     ]
 
 
-def test_plannet_test_data_alone_has_broken_references(shared_data):
-    result = read_directory([shared_data / "plannet" / "test-data"], as_of=AS_OF)
+def test_plannet_test_data_alone_has_broken_references():
+    result = read_directory([DIRECTORY_DATA / "plannet-test-data"], as_of=AS_OF)
     broken = {(p.resource, p.field) for p in result.errors if p.code == "directory.broken_reference"}
     assert ("PractitionerRole/TestPractitionerRole1", "practitioner") in broken
     assert ("OrganizationAffiliation/TestOrgAffil2", "organization") in broken
