@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -152,14 +151,17 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
         env=env,
         cwd=ROOT,
     )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    stop(process)
-    sys.exit("gunicorn did not come up")
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                return process
+            except OSError:  # refused, reset or timed out while the workers boot
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not come up")
+    except BaseException:
+        stop(process)
+        raise
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -196,6 +196,7 @@ def worker(mode: str, n: int, sample_every: int) -> dict:  # type: ignore[type-a
     paths: dict[str, int] = {}
     nbytes = 0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     build_s = 0.0
     for i in range(n):
         tb = time.perf_counter()
@@ -207,6 +208,7 @@ def worker(mode: str, n: int, sample_every: int) -> dict:  # type: ignore[type-a
         if sample_every and (i + 1) % sample_every == 0:
             samples.append((i + 1, round(rss_mib(), 1)))
     wall = time.perf_counter() - t0
+    cpu_loop = time.process_time() - c0
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     del contents_start
     return {
@@ -214,6 +216,8 @@ def worker(mode: str, n: int, sample_every: int) -> dict:  # type: ignore[type-a
         "n": n,
         "wall_s": wall,
         "cards_per_s": n / wall,
+        "cpu_loop_s": cpu_loop,
+        "cards_per_cpu_s": n / cpu_loop,
         "ms_per_card": 1000 * wall / n,
         "content_build_ms_per_card": 1000 * build_s / n,
         "pdf_bytes_per_card": nbytes / n,
@@ -289,6 +293,14 @@ def main() -> None:
     print(
         f"fast : naive ratio per rep (same time window)          : {', '.join(f'{r:.1f}x' for r in ratios)}"
         f"  (median {statistics.median(ratios):.1f}x)"
+    )
+    cpu_med = {m: statistics.median(x["cards_per_cpu_s"] for x in v) for m, v in results.items()}
+    print(
+        f"per CPU-second of the worker (robust on a loaded box): naive {cpu_med['naive']:.1f}, "
+        f"tuned {cpu_med['tuned']:.1f}, fast {cpu_med['fast']:.1f} cards/s -> fast:naive "
+        f"{cpu_med['fast'] / cpu_med['naive']:.1f}x; core-hours per 1,000,000 cards (CPU): "
+        f"naive {1_000_000 / cpu_med['naive'] / 3600:.2f}, tuned {1_000_000 / cpu_med['tuned'] / 3600:.2f}, "
+        f"fast {1_000_000 / cpu_med['fast'] / 3600:.2f}"
     )
     print(
         f"peak RSS per worker: naive {max(x['peak_rss_mib'] for x in results['naive']):.0f} MiB, "

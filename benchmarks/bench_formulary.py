@@ -243,7 +243,12 @@ def setup_world() -> None:
 
 def load(zip_path: Path) -> dict[str, float]:
     from apps.formulary.models import Drug, FormularySnapshot, UnifiedCoverage
-    from apps.formulary.services import drugs_upsert, formulary_import, ndc_links_add
+    from apps.formulary.services import (
+        drug_search_indexes_refresh,
+        drugs_upsert,
+        formulary_import,
+        ndc_links_add,
+    )
     from apps.plans.models import AlignedPlanPair
     from memberhub.formulary.rxnorm import drug_record
 
@@ -254,6 +259,7 @@ def load(zip_path: Path) -> dict[str, float]:
         drugs = synthetic_drugs()
         drugs_upsert(drug_record(rxcui=r, tty=t, name=n) for r, t, n in drugs)
         ndc_links_add(((ndc_for(r), r) for r, _t, _n in drugs), source="rxnorm")
+        drug_search_indexes_refresh()
         print(
             f"drug reference: {N_DRUGS:,} drugs + NDCs loaded in {time.perf_counter() - start:.1f} s",
             flush=True,
@@ -402,7 +408,9 @@ def main() -> None:
     if args.command in ("all", "load"):
         load(generate(synthetic_drugs()))
     if args.command in ("all", "api"):
+        print(f"machine load average before the API run: {os.getloadavg()[0]:.2f} (2 cores, shared)", flush=True)
         api(args.queries, args.in_process)
+        print(f"machine load average after the API run: {os.getloadavg()[0]:.2f}", flush=True)
 
 
 if __name__ == "__main__":

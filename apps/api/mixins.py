@@ -1,7 +1,8 @@
 """Base mixins for member-data APIs: the member comes from the caller, reads are audited."""
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -13,6 +14,9 @@ from apps.api.throttling import RATE_LIMIT_ATTR, rate_limit_headers
 from apps.audit.services import audit_record
 from apps.members.models import Member
 from apps.members.selectors import member_get_for_user
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 class RateLimitHeadersApiMixin:
@@ -77,7 +81,7 @@ def _etag_matches(header: str, etag: str) -> bool:
 class MemberApiMixin(RateLimitHeadersApiMixin):
     """For /api/v1/me/...: the member is request.user.member, never an id from the URL."""
 
-    permission_classes: list[Any] = [IsMemberUser]
+    permission_classes: Sequence["_PermissionClass"] = [IsMemberUser]
     audit_resource: str = "member"
     request: Any
     kwargs: Any
@@ -114,7 +118,7 @@ class MemberApiMixin(RateLimitHeadersApiMixin):
 class StaffMemberApiMixin(MemberApiMixin):
     """For /api/v1/members/{member_pk}/...: a rep (own plans only) or an admin; others' members answer 404."""
 
-    permission_classes: list[Any] = [IsRepOrAdmin]
+    permission_classes: Sequence["_PermissionClass"] = [IsRepOrAdmin]
 
     def get_member(self) -> Member:
         return member_get_for_user(user=self.request.user, member_pk=self.kwargs["member_pk"])  # type: ignore[attr-defined]

@@ -6,7 +6,18 @@ from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "console"
 
-AREAS = ("core", "enrollment", "directory", "formulary", "benefits", "cards", "notices", "appeals", "audit")
+AREAS = (
+    "core",
+    "enrollment",
+    "directory",
+    "formulary",
+    "benefits",
+    "cards",
+    "notices",
+    "appeals",
+    "audit",
+    "accounts",
+)
 
 urlpatterns: list[URLPattern | URLResolver] = []
 for _area in AREAS:

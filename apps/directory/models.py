@@ -125,6 +125,9 @@ class UnifiedEntry(models.Model):
     npi_valid = models.BooleanField(default=False)
     name = models.CharField(max_length=300)
     search_name = models.CharField(max_length=300, help_text="lower-case name words for typo-tolerant search")
+    name_key = models.CharField(
+        max_length=100, blank=True, help_text="lower-case family name (first name word for organizations)"
+    )
     family_name = models.CharField(max_length=200, blank=True)
     given_names = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     gender = models.CharField(max_length=10, blank=True)
@@ -168,6 +171,7 @@ class UnifiedEntry(models.Model):
             models.Index(fields=["pair", "provider_type", "identity"], name="directory_unified_pair_ident"),
             models.Index(Upper("name"), "pair", name="directory_unified_pair_name"),
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="directory_unified_name_trgm"),
+            models.Index("pair", "name_key", Upper("name"), "id", name="directory_unified_name_key"),
             models.Index(fields=["provider_id"], name="directory_unified_provider"),
             models.Index(fields=["location_id"], name="directory_unified_location"),
         ]
@@ -213,6 +217,21 @@ class UnifiedSpecialty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.taxonomy_code} {self.entry_id}"
+
+
+class UnifiedNameKey(models.Model):
+    """The distinct name keys of a pair's unified directory: a small dictionary to correct typos against."""
+
+    id = models.BigAutoField(primary_key=True)
+    pair = models.ForeignKey("plans.AlignedPlanPair", on_delete=models.CASCADE, related_name="+")
+    name_key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pair", "name_key"], name="directory_name_key_unique")]
+        indexes = [GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="directory_name_key_trgm")]
+
+    def __str__(self) -> str:
+        return self.name_key
 
 
 def uuid5_text(name: str) -> str:

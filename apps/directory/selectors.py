@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from uuid import UUID
 
@@ -139,6 +139,10 @@ def directory_search(
     limit = max(1, min(limit or settings.DIRECTORY_PAGE_SIZE, settings.DIRECTORY_MAX_PAGE_SIZE))
     if query.specialty_codes == ():
         return DirectoryPage(results=[], next_cursor=None, sort=_sort_name(query))
+    if query.name and query.near is None and query.specialty_codes is None:
+        page = _name_search(pair=pair, query=query, cursor=cursor, limit=limit)
+        if page is not None:
+            return page
     params: dict[str, Any] = {"pair": pair.pk, "limit": limit + 1}
     cols = ", ".join(f"e.{c}" for c in OUT_COLUMNS)
     if query.near is not None:
@@ -187,6 +191,10 @@ def directory_search(
         db.execute(sql, params)
         names = [d.name for d in db.description]
         rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+    return _finish_page(rows, limit, query)
+
+
+def _finish_page(rows: list[dict[str, Any]], limit: int, query: DirectoryQuery) -> DirectoryPage:
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -197,6 +205,66 @@ def directory_search(
         row.pop("_search_name", None)
         row["distance_miles"] = round(float(k1), 2) if query.near is not None else None
     return DirectoryPage(results=rows, next_cursor=next_cursor, sort=_sort_name(query))
+
+
+def _name_search(
+    *, pair: AlignedPlanPair, query: DirectoryQuery, cursor: str | None, limit: int
+) -> DirectoryPage | None:
+    """Typo-tolerant name search without a place or specialty (the expensive case for trigram scans).
+
+    1. Correct the most recognisable word of the query against the pair's small dictionary of name keys
+       (family names, organizations' first words): up to 3 keys by pg_trgm word similarity.
+    2. For each key, read the entries in name order straight from the (pair, name_key, upper(name), id)
+       index, the other query words as word-similarity filters; merge by (similarity, name, id).
+    Returns None when no key is similar enough (the caller falls back to the trigram scan).
+    """
+    tokens = [t for t in query.name.split() if len(t) >= 2]
+    if not tokens:
+        return None
+    with connection.cursor() as db:
+        db.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                   [str(settings.DIRECTORY_NAME_SIMILARITY)])  # fmt: skip
+        best_token: str = ""
+        best: list[tuple[str, float]] = []
+        for token in tokens:
+            db.execute(
+                "SELECT name_key, word_similarity(%s, name_key) AS s FROM directory_unifiednamekey "
+                "WHERE pair_id = %s AND name_key %%> %s ORDER BY s DESC, name_key LIMIT 3",
+                [token, pair.pk, token],
+            )
+            found = db.fetchall()
+            if found and (not best or found[0][1] > best[0][1]):
+                best_token, best = token, found
+        if not best:
+            return None
+        params: dict[str, Any] = {"pair": pair.pk, "limit": limit + 1}
+        common = ["e.pair_id = %(pair)s", *_filters(query, "e", params)]
+        common += _entry_filters(replace(query, name=""), params)
+        for i, token in enumerate(t for t in tokens if t != best_token):
+            params[f"tok{i}"] = token
+            common.append(f"e.search_name %%> %(tok{i})s")
+        if cursor:
+            k1, cname, entry_id = decode_cursor(cursor)
+            params.update(c_k1=k1, c_name=cname, c_id=entry_id)
+        cols = ", ".join(f"e.{c}" for c in OUT_COLUMNS)
+        parts = []
+        for i, (key, similarity) in enumerate(best):
+            params[f"key{i}"] = key
+            params[f"k1_{i}"] = -float(similarity)
+            where = [*common, f"e.name_key = %(key{i})s"]
+            if cursor:
+                where.append(
+                    f"(%(k1_{i})s::float8, upper(e.name), e.id) > (%(c_k1)s, %(c_name)s, %(c_id)s::uuid)"
+                )
+            # SQL fragments are module constants; every value is a bound parameter
+            select = "(SELECT " + cols + f", %(k1_{i})s::float8 AS k1 FROM directory_unifiedentry e WHERE "  # noqa: S608
+            parts.append(select + " AND ".join(where) + " ORDER BY upper(e.name), e.id LIMIT %(limit)s)")
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT * FROM ({union}) r ORDER BY r.k1, upper(r.name), r.id LIMIT %(limit)s"  # noqa: S608
+        db.execute(sql, params)
+        names = [d.name for d in db.description]
+        rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+    return _finish_page(rows, limit, query)
 
 
 def _sort_name(query: DirectoryQuery) -> str:

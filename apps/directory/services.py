@@ -320,6 +320,18 @@ def search_name_for(*, name: str, family_name: str, given_names: Sequence[str], 
     return " ".join(_NAME_CHARS.sub(" ", text).split())
 
 
+ORG_STOP_WORDS = frozenset({"the", "dr", "of", "and"})
+
+
+def name_key_for(*, family_name: str, search_name: str, provider_kind: str) -> str:
+    """The word(s) a member most likely types: the family name, or an organization's first word."""
+    if provider_kind == "practitioner" and family_name:
+        text = unicodedata.normalize("NFKD", family_name).encode("ascii", "ignore").decode().lower()
+        return " ".join(_NAME_CHARS.sub(" ", text).split())[:100]
+    words = [w for w in search_name.split() if w not in ORG_STOP_WORDS]
+    return (words[0] if words else search_name)[:100]
+
+
 def _load_entries(plan_id: Any) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT data::text FROM directory_sourceentry WHERE plan_id = %s", [plan_id])
@@ -346,6 +358,7 @@ def directory_rebuild_pair(*, pair: AlignedPlanPair) -> dict[str, Any]:
         cursor.execute("SET LOCAL gin_pending_list_limit = %s", [GIN_PENDING_KB])
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("DELETE FROM directory_unifiedspecialty WHERE pair_id = %s", [pair.pk])
+        cursor.execute("DELETE FROM directory_unifiednamekey WHERE pair_id = %s", [pair.pk])
         cursor.execute("DELETE FROM directory_unifiedentry WHERE pair_id = %s", [pair.pk])
         specialty_rows = _copy_unified(cursor, pair, merged)
         copied = time.perf_counter()
@@ -374,7 +387,7 @@ def directory_rebuild_pair(*, pair: AlignedPlanPair) -> dict[str, Any]:
 
 
 ENTRY_COLUMNS = (
-    "id", "pair_id", "provider_id", "location_id", "provider_kind", "provider_type", "identity", "npi", "npi_valid", "name", "search_name",
+    "id", "pair_id", "provider_id", "location_id", "provider_kind", "provider_type", "identity", "npi", "npi_valid", "name", "search_name", "name_key",
     "family_name", "given_names", "gender", "organization_name", "specialties", "languages", "accessibility",
     "telehealth", "phone", "address_lines", "city", "state", "postal_code", "address_key", "location_name", "lat",
     "lon", "geo_source", "in_medicare", "in_medi_cal", "medicare_accepting", "medi_cal_accepting",
@@ -388,6 +401,7 @@ SPECIALTY_COLUMNS = (
 
 def _copy_unified(cursor: Any, pair: AlignedPlanPair, merged: list[MergedEntry]) -> int:
     specialty_rows: list[tuple[Any, ...]] = []
+    name_keys: set[str] = set()
     pair_id = str(pair.pk)
 
     def entry_rows() -> Any:
@@ -403,17 +417,21 @@ def _copy_unified(cursor: Any, pair: AlignedPlanPair, merged: list[MergedEntry])
                 given_names=e.given_names,
                 provider_kind=e.provider_kind,
             )
+            name_key = name_key_for(
+                family_name=e.family_name, search_name=search_name, provider_kind=e.provider_kind
+            )
+            name_keys.add(name_key)
             yield (
                 entry_id, pair_id, provider_id, location_id, e.provider_kind, e.provider_type, e.identity[:200], (e.npi or "")[:20],
-                e.npi_valid, e.name[:300], search_name[:300], e.family_name[:200], e.given_names,
+                e.npi_valid, e.name[:300], search_name[:300], name_key, e.family_name[:200], e.given_names,
                 e.gender or "", (e.organization_name or "")[:300], e.specialties, e.languages, e.accessibility,
                 e.telehealth, e.phone or "", address.lines if address else (), address.city[:100] if address else "",
                 address.state[:20] if address else "", address.zip5 if address else "", e.address_key[:300],
                 (e.location_name or "")[:300], e.lat, e.lon, e.geo_source or "", e.in_medicare, e.in_medi_cal,
                 e.medicare_accepting or "", e.medi_cal_accepting or "", e.accepting_new_patients, e.needs_review,
-                raw_json([c.as_dict() for c in e.conflicts]), raw_json([s.as_dict() for s in e.sources]),
-                raw_json({"available_times": [t.as_dict() for t in e.available_times],
-                          "virtual_modalities": list(e.virtual_modalities)}),
+                # orjson serializes the frozen dataclasses directly (same shape as their as_dict())
+                raw_json(e.conflicts), raw_json([s.as_dict() for s in e.sources]),
+                raw_json({"available_times": e.available_times, "virtual_modalities": e.virtual_modalities}),
                 e.last_updated,
             )  # fmt: skip
             for code in e.specialties:
@@ -429,6 +447,8 @@ def _copy_unified(cursor: Any, pair: AlignedPlanPair, merged: list[MergedEntry])
         write_copy(copy, entry_rows())
     with cursor.copy(f"COPY directory_unifiedspecialty ({', '.join(SPECIALTY_COLUMNS)}) FROM STDIN") as copy:
         write_copy(copy, specialty_rows)
+    with cursor.copy("COPY directory_unifiednamekey (pair_id, name_key) FROM STDIN") as copy:
+        write_copy(copy, ((pair_id, key) for key in sorted(name_keys) if key))
     return len(specialty_rows)
 
 

@@ -243,22 +243,27 @@ def document_render(*, document_id: uuid.UUID) -> bool:
     return bool(updated)
 
 
-def documents_requeue_stale(*, older_than_seconds: int | None = None) -> int:
-    """Re-enqueue documents whose render was lost (worker killed, broker hiccup): PENDING for a while,
-    or RENDERING with an expired lease. Safe to run often: the render claims each row once."""
+def documents_requeue_stale(*, older_than_seconds: int | None = None, limit: int = 5000) -> int:
+    """Re-enqueue documents whose render was lost (worker killed, broker message lost): RENDERING with an
+    expired lease, or PENDING untouched for `DOCUMENTS_REQUEUE_PENDING_AFTER_SECONDS` (long enough that a
+    mass re-carding queue is not flooded with duplicates). Each requeued row is touched, so it is requeued
+    at most once per period. Safe to run often: the render claims each row once."""
     from apps.documents.tasks import render_document_task
 
-    age = dt.timedelta(seconds=older_than_seconds or settings.DOCUMENTS_RENDER_LEASE_SECONDS)
+    age = dt.timedelta(seconds=older_than_seconds or settings.DOCUMENTS_REQUEUE_PENDING_AFTER_SECONDS)
     now = timezone.now()
-    stale = Document.objects.filter(
-        Q(status=DocumentStatus.PENDING, updated_at__lt=now - age)
-        | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - _lease())
-    ).values_list("pk", flat=True)[:5000]
-    count = 0
+    stale = list(
+        Document.objects.filter(
+            Q(status=DocumentStatus.PENDING, updated_at__lt=now - age)
+            | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - _lease())
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    Document.objects.filter(pk__in=stale, status=DocumentStatus.PENDING).update(updated_at=now)
     for pk in stale:
         render_document_task.delay(str(pk))
-        count += 1
-    return count
+    return len(stale)
 
 
 def document_file(*, document: Document) -> bytes:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db import connection
 from django.utils import timezone
 
 from apps.formulary.config import formulary_schedules
@@ -24,14 +24,8 @@ from apps.formulary.models import (
     Drug,
     DrugNdc,
     FormularySnapshot,
-    MediCalRxDrug,
-    PartDCostShare,
-    PartDExcludedEntry,
-    PartDFormularyEntry,
-    PartDInsulinCost,
     PartDPlanFormulary,
     SnapshotSource,
-    UnifiedCoverage,
 )
 from apps.plans.models import AlignedPlanPair, Plan
 from memberhub.errors import DomainError
@@ -132,11 +126,11 @@ def pair_snapshots(*, pair: AlignedPlanPair, on: dt.date | None = None) -> PairS
     if on is None:
         with connection.cursor() as cursor:
             cursor.execute(_CURRENT_SNAPSHOTS_SQL, [pair.plan_year, plan.contract_id, plan.pbp_id, segment])
-            p_id, p_year, p_from, m_id, m_from, formulary_id = cursor.fetchone()
+            p_id, p_year, p_from, m_id, m_from, file_formulary_id = cursor.fetchone()
         return PairSnapshots(
             part_d=SnapshotRef(p_id, p_year, p_from) if p_id else None,
             medi_cal_rx=SnapshotRef(m_id, None, m_from) if m_id else None,
-            formulary_id=(formulary_id or plan.formulary_id or None) if p_id else None,
+            formulary_id=(file_formulary_id or plan.formulary_id or None) if p_id else None,
         )
     part_d = snapshot_in_force(source=SnapshotSource.PART_D, contract_year=pair.plan_year, on=on)
     medi_cal = snapshot_in_force(source=SnapshotSource.MEDI_CAL_RX, on=on)
@@ -188,70 +182,153 @@ def drug_facts(row: dict[str, Any]) -> DrugFacts:
 DRUG_FIELDS = ("rxcui", "name", "ingredient_key", "strength", "dose_form", "is_brand", "brand_name", "tty")
 
 
-_INPUTS_SQL = """
-SELECT 'p' AS kind, e.rxcui, json_build_array(
+_DRUG_JSON = (
+    "json_build_array(d.name, d.ingredient_key, d.strength, d.dose_form, d.is_brand, d.brand_name, d.tty)"
+)
+
+_BUNDLE_SQL = f"""
+WITH s AS (
+    SELECT
+        CASE WHEN %(current)s THEN (SELECT id FROM formulary_formularysnapshot
+              WHERE source = 'partd' AND contract_year = %(year)s AND is_current) ELSE %(p)s END AS p_id,
+        CASE WHEN %(current)s THEN (SELECT id FROM formulary_formularysnapshot
+              WHERE source = 'medi_cal_rx' AND contract_year IS NULL AND is_current) ELSE %(m)s END AS m_id
+), sf AS (
+    SELECT s.p_id, s.m_id, COALESCE(
+        (SELECT f.formulary_id FROM formulary_partdplanformulary f WHERE f.snapshot_id = s.p_id
+           AND f.contract_id = %(c)s AND f.plan_id = %(pl)s AND f.segment_id = %(seg)s), %(f)s) AS f_id
+    FROM s
+), d AS (
+    (SELECT * FROM formulary_drug WHERE %(one)s AND rxcui = %(rx1)s)
+    UNION
+    (SELECT * FROM formulary_drug WHERE %(one)s AND ingredient_key = (
+        SELECT ingredient_key FROM formulary_drug WHERE rxcui = %(rx1)s AND ingredient_key <> '')
+     ORDER BY rxcui LIMIT 200)
+)
+SELECT 's' AS kind, '' AS rxcui, json_build_array(
+    sf.p_id, p.contract_year, p.effective_from, sf.m_id, m.effective_from, sf.f_id) AS data, 0 AS o1, 0 AS o2
+FROM sf LEFT JOIN formulary_formularysnapshot p ON p.id = sf.p_id
+LEFT JOIN formulary_formularysnapshot m ON m.id = sf.m_id
+UNION ALL
+SELECT 'd', d.rxcui, {_DRUG_JSON}, 0, 0 FROM d
+UNION ALL
+SELECT 'p', e.rxcui, json_build_array(
     e.tier, e.has_quantity_limit, e.quantity_limit_amount::text, e.quantity_limit_days,
-    e.has_prior_authorization, e.has_step_therapy, e.is_selected_drug, false) AS data, e.tier AS o1, e.source_line AS o2
-FROM formulary_partdformularyentry e
-WHERE e.snapshot_id = %(p)s AND e.formulary_id = %(f)s AND (%(all)s OR e.rxcui = ANY(%(rx)s))
+    e.has_prior_authorization, e.has_step_therapy, e.is_selected_drug, false), e.tier, e.source_line
+FROM formulary_partdformularyentry e, sf
+WHERE e.snapshot_id = sf.p_id AND e.formulary_id = sf.f_id
+  AND (%(all)s OR e.rxcui IN (SELECT rxcui FROM d) OR e.rxcui = ANY(%(rx)s))
 UNION ALL
 SELECT 'x', x.rxcui, json_build_array(
     x.tier, x.has_quantity_limit, x.quantity_limit_amount::text, x.quantity_limit_days,
     x.has_prior_authorization, x.has_step_therapy, false, x.is_capped_benefit), 0, x.source_line
-FROM formulary_partdexcludedentry x
-WHERE x.snapshot_id = %(p)s AND x.contract_id = %(c)s AND x.plan_id = %(pl)s AND (%(all)s OR x.rxcui = ANY(%(rx)s))
+FROM formulary_partdexcludedentry x, sf
+WHERE x.snapshot_id = sf.p_id AND x.contract_id = %(c)s AND x.plan_id = %(pl)s
+  AND (%(all)s OR x.rxcui IN (SELECT rxcui FROM d) OR x.rxcui = ANY(%(rx)s))
 UNION ALL
 SELECT 'm', m.rxcui, json_build_array(
     m.cdl_part, m.is_code_1, m.restriction_text, m.age_min, m.age_max, m.quantity_limit_amount::text,
     m.quantity_limit_days, m.labeler_codes, m.diagnosis_restriction, m.has_step_therapy,
     m.has_prior_authorization, m.part_d_excluded_category, m.drug_name, m.strength, m.dosage_form,
     m.billing_unit, m.effective_from, m.effective_to), 0, m.source_line
-FROM formulary_medicalrxdrug m
-WHERE m.snapshot_id = %(m)s AND m.rxcui <> '' AND m.effective_from <= %(on)s
-  AND (m.effective_to IS NULL OR m.effective_to >= %(on)s) AND (%(all)s OR m.rxcui = ANY(%(rx)s))
+FROM formulary_medicalrxdrug m, sf
+WHERE m.snapshot_id = sf.m_id AND m.rxcui <> '' AND m.effective_from <= %(on)s
+  AND (m.effective_to IS NULL OR m.effective_to >= %(on)s)
+  AND (%(all)s OR m.rxcui IN (SELECT rxcui FROM d) OR m.rxcui = ANY(%(rx)s))
+UNION ALL
+SELECT 'c', '', json_build_array(
+    c.coverage_level, c.tier, c.days_supply_code, c.pref_kind, c.pref_amount::text, c.pref_min::text,
+    c.pref_max::text, c.std_kind, c.std_amount::text, c.std_min::text, c.std_max::text), c.tier, c.source_line
+FROM formulary_partdcostshare c, sf
+WHERE %(costs)s AND c.snapshot_id = sf.p_id AND c.contract_id = %(c)s AND c.plan_id = %(pl)s
+  AND c.segment_id = %(seg)s AND c.coverage_level IN (0, 1) AND c.days_supply_code IN (1, 2)
+UNION ALL
+SELECT 'i', '', json_build_array(
+    i.tier, i.days_supply_code, i.copay_pref::text, i.copay_std::text, i.coinsurance_pref::text,
+    i.coinsurance_std::text), coalesce(i.tier, 0), i.source_line
+FROM formulary_partdinsulincost i, sf
+WHERE %(costs)s AND i.snapshot_id = sf.p_id AND i.contract_id = %(c)s AND i.plan_id = %(pl)s
+  AND i.segment_id = %(seg)s
 ORDER BY 1, 2, 4, 5
-"""
+"""  # noqa: S608 - no user text is formatted in
 
 
 def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def coverage_inputs(
+@dataclass
+class CoverageBundle:
+    snapshots: PairSnapshots
+    inputs: dict[str, CoverageInput]
+    drug_rows: dict[str, dict[str, Any]]
+    costs: dict[str, list[Any]]
+
+
+def coverage_bundle(
     *,
     pair: AlignedPlanPair,
-    snapshots: PairSnapshots,
-    rxcuis: Collection[str] | None,
     on: dt.date,
-    drug_rows: Iterable[dict[str, Any]] | None = None,
-) -> dict[str, CoverageInput]:
-    """Everything the pure rules need for ``rxcuis`` (None = every drug either program lists):
-    Part D formulary entries, the plan's supplemental (excluded-drug) entries and the Medi-Cal Rx
-    entries in force on ``on``, read in one query."""
+    snapshots: PairSnapshots | None = None,
+    rxcui: str | None = None,
+    rxcuis: Collection[str] | None = None,
+    with_costs: bool = False,
+) -> CoverageBundle:
+    """Everything the pure rules need, in one query: the snapshots in force (current when
+    ``snapshots`` is None), the drug ``rxcui`` and its same-ingredient drugs (or ``rxcuis``, or with
+    neither every drug either program lists), their Part D formulary entries, the plan's
+    supplemental (excluded-drug) entries, the Medi-Cal Rx entries in force on ``on`` and, with
+    ``with_costs``, the plan's cost-share and insulin rows."""
     plan = pair.medicare_plan
+    params = {
+        "current": snapshots is None,
+        "year": pair.plan_year,
+        "p": snapshots.part_d.pk if snapshots is not None and snapshots.part_d is not None else None,
+        "m": snapshots.medi_cal_rx.pk
+        if snapshots is not None and snapshots.medi_cal_rx is not None
+        else None,
+        "c": plan.contract_id,
+        "pl": plan.pbp_id,
+        "seg": plan.segment_id or "000",
+        "f": plan.formulary_id or None,
+        "one": rxcui is not None,
+        "rx1": rxcui or "",
+        "all": rxcui is None and rxcuis is None,
+        "rx": list(rxcuis or []),
+        "on": on,
+        "costs": with_costs,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_BUNDLE_SQL, params)
+        rows = cursor.fetchall()
     part_d: dict[str, PartDEntry] = {}
     supplemental: dict[str, PartDEntry] = {}
     medi_cal: dict[str, tuple[MediCalRxEntry, dict[str, Any]]] = {}
-    params = {
-        "p": snapshots.part_d.pk if snapshots.part_d is not None and snapshots.formulary_id else None,
-        "f": snapshots.formulary_id or "",
-        "c": plan.contract_id,
-        "pl": plan.pbp_id,
-        "m": snapshots.medi_cal_rx.pk if snapshots.medi_cal_rx is not None else None,
-        "on": on,
-        "all": rxcuis is None,
-        "rx": list(rxcuis or []),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_INPUTS_SQL, params)
-        rows = cursor.fetchall()
-    for kind, rxcui, data, _o1, _o2 in rows:
-        if kind in ("p", "x"):
+    costs: dict[str, list[Any]] = {}
+    drug_rows: dict[str, dict[str, Any]] = {}
+    found = PairSnapshots(None, None, None)
+    for kind, row_rxcui, data, _o1, _o2 in rows:
+        if kind == "s":
+            p_id, p_year, p_from, m_id, m_from, f_id = data
+            found = PairSnapshots(
+                part_d=SnapshotRef(p_id, p_year, dt.date.fromisoformat(p_from)) if p_id else None,
+                medi_cal_rx=SnapshotRef(m_id, None, dt.date.fromisoformat(m_from)) if m_id else None,
+                formulary_id=f_id if p_id else None,
+            )
+        elif kind == "d":
+            name, ingredient, strength, form, is_brand, brand, tty = data
+            drug_rows[row_rxcui] = {
+                "rxcui": row_rxcui, "name": name, "ingredient_key": ingredient, "strength": strength,
+                "dose_form": form, "is_brand": is_brand, "brand_name": brand, "tty": tty,
+            }  # fmt: skip
+        elif kind in ("c", "i"):
+            costs.setdefault("cost" if kind == "c" else "insulin", []).append(data)
+        elif kind in ("p", "x"):
             target = part_d if kind == "p" else supplemental
-            if rxcui in target:
+            if row_rxcui in target:
                 continue  # several NDCs of one RxCUI: the first (lowest tier) answers
             tier, has_ql, ql_amount, ql_days, has_pa, has_st, selected, capped = data
-            target[rxcui] = PartDEntry(
+            target[row_rxcui] = PartDEntry(
                 tier=tier,
                 source=PartDSource.FORMULARY if kind == "p" else PartDSource.SUPPLEMENTAL,
                 has_prior_authorization=has_pa,
@@ -260,10 +337,10 @@ def coverage_inputs(
                 is_selected_drug=selected,
                 is_capped_benefit=capped,
             )
-        elif rxcui not in medi_cal:
+        elif row_rxcui not in medi_cal:
             (part, code_1, text, age_min, age_max, ql_amount, ql_days, labelers, diagnosis, has_st, has_pa,
              category, name, strength, form, unit, start, end) = data  # fmt: skip
-            medi_cal[rxcui] = (
+            medi_cal[row_rxcui] = (
                 MediCalRxEntry(
                     cdl_part=part,
                     is_code_1=code_1,
@@ -286,24 +363,38 @@ def coverage_inputs(
                     "effective_to": dt.date.fromisoformat(end) if end else None,
                 },
             )
-    wanted = set(rxcuis) if rxcuis is not None else set(part_d) | set(supplemental) | set(medi_cal)
-    if drug_rows is None:
-        drug_rows = Drug.objects.filter(rxcui__in=list(wanted)).values(*DRUG_FIELDS)
-    drugs = {d["rxcui"]: d for d in drug_rows}
-    result: dict[str, CoverageInput] = {}
-    for rxcui in sorted(wanted):
-        row = drugs.get(rxcui)
+    if rxcui is not None:
+        wanted = set(drug_rows)
+    elif rxcuis is not None:
+        wanted = set(rxcuis)
+    else:
+        wanted = set(part_d) | set(supplemental) | set(medi_cal)
+    missing = wanted - set(drug_rows)
+    if missing:
+        for d in Drug.objects.filter(rxcui__in=sorted(missing)).values(*DRUG_FIELDS):
+            drug_rows[d["rxcui"]] = d
+    inputs: dict[str, CoverageInput] = {}
+    for key in sorted(wanted):
+        row = drug_rows.get(key)
         if row is None:
             continue
-        mc = medi_cal.get(rxcui)
-        result[rxcui] = CoverageInput(
+        mc = medi_cal.get(key)
+        inputs[key] = CoverageInput(
             drug=drug_facts(row),
-            part_d=part_d.get(rxcui),
-            supplemental=supplemental.get(rxcui),
+            part_d=part_d.get(key),
+            supplemental=supplemental.get(key),
             medi_cal_rx=mc[0] if mc else None,
             medi_cal_row=mc[1] if mc else None,
         )
-    return result
+    return CoverageBundle(snapshots=found, inputs=inputs, drug_rows=drug_rows, costs=costs)
+
+
+def coverage_inputs(
+    *, pair: AlignedPlanPair, on: dt.date, snapshots: PairSnapshots | None = None
+) -> tuple[PairSnapshots, dict[str, CoverageInput]]:
+    """Inputs for every drug either program lists for the pair (the unified-table rebuild)."""
+    bundle = coverage_bundle(pair=pair, on=on, snapshots=snapshots)
+    return bundle.snapshots, bundle.inputs
 
 
 def decide(inp: CoverageInput, *, member_age: int | None = None) -> CoverageDecision:
@@ -364,57 +455,39 @@ def _ql_json(ql: Any) -> dict[str, Any] | None:
     return {"amount": _plain(ql["amount"]), "days": ql["days"]}
 
 
-def _tier_costs(
-    *, snapshot: FormularySnapshot, plan: Plan, tier: int
-) -> dict[tuple[int, Pharmacy], CostShare]:
-    rows = list(
-        PartDCostShare.objects.filter(
-            snapshot_id=snapshot.pk,
-            contract_id=plan.contract_id,
-            plan_id=plan.pbp_id,
-            segment_id=plan.segment_id or "000",
-            tier=tier,
-            coverage_level__in=[0, 1],
-            days_supply_code__in=[1, 2],
-        ).values()
-    )
-    level = 1 if any(r["coverage_level"] == 1 for r in rows) else 0
+def _tier_costs(cost_rows: list[Any], tier: int) -> dict[tuple[int, Pharmacy], CostShare]:
+    """The plan's cost share for a tier, initial coverage level (pre-deductible level if absent)."""
+    rows = [r for r in cost_rows if r[1] == tier]
+    level = 1 if any(r[0] == 1 for r in rows) else 0
     costs: dict[tuple[int, Pharmacy], CostShare] = {}
-    for r in rows:
-        if r["coverage_level"] != level:
+    for lvl, _tier, days_code, p_kind, p_amt, p_min, p_max, s_kind, s_amt, s_min, s_max in rows:
+        if lvl != level:
             continue
-        days = 30 if r["days_supply_code"] == 1 else 90
-        costs[(days, Pharmacy.PREFERRED)] = CostShare(
-            CostKind(r["pref_kind"]), r["pref_amount"], r["pref_min"], r["pref_max"]
-        )
-        costs[(days, Pharmacy.STANDARD)] = CostShare(
-            CostKind(r["std_kind"]), r["std_amount"], r["std_min"], r["std_max"]
-        )
+        days = 30 if days_code == 1 else 90
+        costs[(days, Pharmacy.PREFERRED)] = CostShare(CostKind(p_kind), _dec(p_amt), _dec(p_min), _dec(p_max))
+        costs[(days, Pharmacy.STANDARD)] = CostShare(CostKind(s_kind), _dec(s_amt), _dec(s_min), _dec(s_max))
     return costs
 
 
 def _insulin_costs(
-    *, snapshot: SnapshotRef, plan: Plan, tier: int, costs: dict[tuple[int, Pharmacy], CostShare]
+    insulin_rows: list[Any], tier: int, costs: dict[tuple[int, Pharmacy], CostShare]
 ) -> dict[tuple[int, Pharmacy], CostShare]:
-    rows = PartDInsulinCost.objects.filter(
-        snapshot_id=snapshot.pk,
-        contract_id=plan.contract_id,
-        plan_id=plan.pbp_id,
-        segment_id=plan.segment_id or "000",
-    ).filter(Q(tier=tier) | Q(tier__isnull=True))
+    """Insulin Beneficiary Cost rows for the tier (or every tier, '.') override the tier's cost."""
     result = dict(costs)
-    for r in rows.order_by("tier").values():
-        if r["days_supply_code"] not in (1, 2):
+    for row_tier, days_code, copay_pref, copay_std, coins_pref, coins_std in sorted(
+        insulin_rows, key=lambda r: (r[0] is not None, r[0] or 0)
+    ):
+        if (row_tier is not None and row_tier != tier) or days_code not in (1, 2):
             continue
-        days = 30 if r["days_supply_code"] == 1 else 90
+        days = 30 if days_code == 1 else 90
         for pharmacy, copay, coins in (
-            (Pharmacy.PREFERRED, r["copay_pref"], r["coinsurance_pref"]),
-            (Pharmacy.STANDARD, r["copay_std"], r["coinsurance_std"]),
+            (Pharmacy.PREFERRED, copay_pref, coins_pref),
+            (Pharmacy.STANDARD, copay_std, coins_std),
         ):
             if copay is not None:
-                result[(days, pharmacy)] = CostShare(CostKind.COPAY, copay)
+                result[(days, pharmacy)] = CostShare(CostKind.COPAY, Decimal(copay))
             elif coins is not None:
-                result[(days, pharmacy)] = CostShare(CostKind.COINSURANCE, coins)
+                result[(days, pharmacy)] = CostShare(CostKind.COINSURANCE, Decimal(coins))
     return result
 
 
@@ -432,17 +505,18 @@ def drug_coverage_get(
     """The unified answer for one drug in a pair: payer(s), tier, restrictions, effective dates,
     pharmacy routing, alternatives, and (with ``member``) that member's cost."""
     as_of = on or today()
-    # the drug and every drug with the same ingredient(s) (alternatives), in one query
-    same = Drug.objects.filter(rxcui=rxcui).exclude(ingredient_key="").values("ingredient_key")[:1]
-    siblings = Drug.objects.filter(ingredient_key=Subquery(same)).order_by("rxcui").values(*DRUG_FIELDS)[:200]
-    rows = list(Drug.objects.filter(rxcui=rxcui).values(*DRUG_FIELDS).union(siblings))
-    drug_row = next((r for r in rows if r["rxcui"] == rxcui), None)
-    if drug_row is None:
-        raise DrugNotFound(f"No drug with RxCUI {rxcui}.", rxcui=rxcui)
-    snapshots = pair_snapshots(pair=pair, on=on)
-    inputs = coverage_inputs(
-        pair=pair, snapshots=snapshots, rxcuis=[r["rxcui"] for r in rows], on=as_of, drug_rows=rows
+    bundle = coverage_bundle(
+        pair=pair,
+        on=as_of,
+        snapshots=pair_snapshots(pair=pair, on=on) if on is not None else None,
+        rxcui=rxcui,
+        with_costs=member is not None,
     )
+    drug_row = bundle.drug_rows.get(rxcui)
+    if drug_row is None or rxcui not in bundle.inputs:
+        raise DrugNotFound(f"No drug with RxCUI {rxcui}.", rxcui=rxcui)
+    snapshots = bundle.snapshots
+    inputs = bundle.inputs
     inp = inputs[rxcui]
     member_age = _age_on(member.date_of_birth, as_of) if member is not None else None
     decision = decide(inp, member_age=member_age)
@@ -540,35 +614,22 @@ def drug_coverage_get(
     }
     if member is not None:
         answer["member_cost"] = _member_cost(
-            pair=pair, snapshots=snapshots, decision=decision, inp=inp, member=member, on=as_of
+            decision=decision, inp=inp, member=member, on=as_of, costs=bundle.costs
         )
     return answer
 
 
 def _member_cost(
-    *,
-    pair: AlignedPlanPair,
-    snapshots: PairSnapshots,
-    decision: CoverageDecision,
-    inp: CoverageInput,
-    member: Any,
-    on: dt.date,
+    *, decision: CoverageDecision, inp: CoverageInput, member: Any, on: dt.date, costs: dict[str, list[Any]]
 ) -> dict[str, Any]:
     schedules = formulary_schedules()
     lis_level = int(member.lis_level or 0)
     lis = schedules.lis_copay(level=str(lis_level), on=on) if lis_level else None
     tier_costs: dict[tuple[int, Pharmacy], CostShare] = {}
-    if decision.part_d is not None and decision.part_d.tier is not None and snapshots.part_d is not None:
-        tier_costs = _tier_costs(
-            snapshot=snapshots.part_d, plan=pair.medicare_plan, tier=decision.part_d.tier
-        )
+    if decision.part_d is not None and decision.part_d.tier is not None:
+        tier_costs = _tier_costs(costs.get("cost", []), decision.part_d.tier)
         if inp.drug.is_insulin:
-            tier_costs = _insulin_costs(
-                snapshot=snapshots.part_d,
-                plan=pair.medicare_plan,
-                tier=decision.part_d.tier,
-                costs=tier_costs,
-            )
+            tier_costs = _insulin_costs(costs.get("insulin", []), decision.part_d.tier, tier_costs)
     quotes = member_costs(
         decision=decision,
         drug=inp.drug,
@@ -665,6 +726,13 @@ def _name_matches(text: str, limit: int) -> list[dict[str, Any]]:
     return rows + [r for r in more if r["rxcui"] not in seen][: limit - len(rows)]
 
 
+_PAIR_COVERAGE_SQL = """
+SELECT rxcui, status, primary_payer, secondary_payer, tier, has_prior_authorization, has_step_therapy,
+       has_quantity_limit, medi_cal_code_1
+FROM formulary_unifiedcoverage WHERE pair_id = %s AND rxcui = ANY(%s)
+"""
+
+
 def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> dict[str, Any]:
     """Search by name (word prefixes, typo tolerant), brand or generic, RxCUI, or NDC in any common
     format; results grouped by ingredient and strength, with the pair's coverage."""
@@ -682,16 +750,17 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
                 f"Type at least {settings.FORMULARY_SEARCH_MIN_LENGTH} letters of a drug name.", field="q"
             )
         rows = _name_matches(text, limit)
-    coverage = {
-        c["drug_id"]: c
-        for c in UnifiedCoverage.objects.filter(pair=pair, drug_id__in=[r["rxcui"] for r in rows]).values(
-            "drug_id", "status", "primary_payer", "secondary_payer", "tier", "has_prior_authorization",
-            "has_step_therapy", "has_quantity_limit", "medi_cal_code_1",
-        )
-    }  # fmt: skip
+    coverage: dict[str, dict[str, Any]] = {}
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(_PAIR_COVERAGE_SQL, [pair.pk, [r["rxcui"] for r in rows]])
+            columns = [c.name for c in cursor.description]
+            coverage = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
     schedules = formulary_schedules()
     by_rxcui = {r["rxcui"]: r for r in rows}
-    groups = group_by_ingredient_strength([(r["ingredient_key"], r["strength"] or None, r["rxcui"]) for r in rows])
+    groups = group_by_ingredient_strength(
+        [(r["ingredient_key"], r["strength"] or None, r["rxcui"]) for r in rows]
+    )
     out_groups = []
     for key, members in groups:
         out_drugs = []
@@ -714,7 +783,9 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
                     },
                 }
             )
-        out_groups.append({"ingredient": key.ingredient or None, "strength": key.strength, "drugs": out_drugs})
+        out_groups.append(
+            {"ingredient": key.ingredient or None, "strength": key.strength, "drugs": out_drugs}
+        )
     return {
         "pair": pair.code,
         "query": q,
@@ -725,31 +796,50 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
     }
 
 
+_MEMBER_PAIR_SQL = """
+SELECT p.code FROM plans_alignedplanpair p
+JOIN members_enrollment e ON e.plan_id = p.medicare_plan_id
+JOIN plans_plan pl ON pl.id = e.plan_id AND pl.kind = 'medicare_dsnp'
+WHERE e.member_id = %s AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s) AND p.plan_year = %s
+ORDER BY p.code LIMIT 1
+"""
+
+
 def member_formulary_pair(*, member: Any, on: dt.date | None = None) -> AlignedPlanPair | None:
     """The pair whose formulary answers for the member on a date: the pair of the D-SNP the member
-    is enrolled in that day, for that plan year (one query; the Part D plan decides the formulary,
-    Medi-Cal Rx is statewide)."""
+    is enrolled in that day, for that plan year (the Part D plan decides the formulary; Medi-Cal Rx
+    is statewide)."""
     on = on or today()
-    from apps.members.models import Enrollment
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBER_PAIR_SQL, [member.pk, on, on, on.year])
+        row = cursor.fetchone()
+    return None if row is None else pair_get(code=row[0])
 
-    dsnp_ids = (
-        Enrollment.objects.filter(member=member, start_date__lte=on, plan__kind="medicare_dsnp")
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values("plan_id")
-    )
-    return (
-        AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan")
-        .filter(medicare_plan_id__in=dsnp_ids, plan_year=on.year)
-        .order_by("code")
-        .first()
-    )
+
+_pair_cache: dict[str, tuple[float, AlignedPlanPair]] = {}
+
+
+def pair_cache_clear() -> None:
+    _pair_cache.clear()
 
 
 def pair_get(*, code: str) -> AlignedPlanPair:
+    """The pair with its two plans; kept in memory for FORMULARY_PAIR_CACHE_SECONDS (reference data
+    read on every formulary request)."""
+    ttl = settings.FORMULARY_PAIR_CACHE_SECONDS
+    now = time.monotonic()
+    cached = _pair_cache.get(code)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     try:
-        return AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan").get(code=code)
+        pair = AlignedPlanPair.objects.select_related("medicare_plan", "medi_cal_plan").get(code=code)
     except AlignedPlanPair.DoesNotExist:
         raise PairNotFound(f"No aligned plan pair {code!r}.", field="pair") from None
+    if ttl > 0:
+        if len(_pair_cache) > 1000:
+            _pair_cache.clear()
+        _pair_cache[code] = (now + ttl, pair)
+    return pair
 
 
 def snapshot_list(*, source: str | None = None) -> Iterable[FormularySnapshot]:

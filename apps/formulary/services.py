@@ -27,7 +27,7 @@ from apps.formulary.models import (
     SnapshotSource,
     UnifiedCoverage,
 )
-from apps.formulary.selectors import coverage_inputs, decide, pair_snapshots, snapshot_in_force, today
+from apps.formulary.selectors import coverage_inputs, decide, snapshot_in_force, today
 from apps.ingest.models import ImportKind, ImportRun, ImportStatus
 from apps.plans.models import AlignedPlanPair, Plan, PlanKind
 from memberhub.errors import DomainError
@@ -612,7 +612,21 @@ def _import_rxnorm(run: ImportRun, path: Path, sha: str, notify: ProgressFn) -> 
         ndc_links_add(((link.ndc, link.rxcui) for link in links), source=SnapshotSource.RXNORM)
         _maybe_make_current(snapshot)
         _schedule_rebuilds(AlignedPlanPair.objects.all())
+    drug_search_indexes_refresh()
     return snapshot
+
+
+def drug_search_indexes_refresh() -> None:
+    """After a bulk drug load: fresh planner statistics, and the GIN pending lists merged into the
+    indexes (until then every search scans the pending list linearly: 0.1 ms vs 20+ ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE formulary_drug")
+        cursor.execute("ANALYZE formulary_drugword")
+        cursor.execute("ANALYZE formulary_drugndc")
+        cursor.execute(
+            "SELECT gin_clean_pending_list('formulary_drug_search_fts'::regclass), "
+            "gin_clean_pending_list('formulary_drugword_trgm'::regclass)"
+        )
 
 
 # --------------------------------------------------------------------------- unified coverage
@@ -637,8 +651,7 @@ def pair_coverage_rebuild(*, pair: AlignedPlanPair, on: dt.date | None = None) -
     import json
 
     on = on or today()
-    snapshots = pair_snapshots(pair=pair)
-    inputs = coverage_inputs(pair=pair, snapshots=snapshots, rxcuis=None, on=on)
+    snapshots, inputs = coverage_inputs(pair=pair, on=on)
     now = timezone.now()
     rows = []
     for rxcui, inp in inputs.items():

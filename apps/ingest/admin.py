@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from apps.ingest.enrollment.services import import_834_create, import_834_enqueue
+from apps.ingest.enrollment.services import import_834_create, import_834_enqueue, import_834_retry
 from apps.ingest.models import EnrollmentWorkItem, ImportAcknowledgment, ImportRun
 from apps.plans.models import Plan
 
@@ -31,6 +31,16 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("source_name", "source_sha256", "source_key")
     readonly_fields = tuple(f.name for f in ImportRun._meta.fields)
     change_list_template = "admin/ingest/importrun/change_list.html"
+    actions = ("retry_failed_834",)
+
+    @admin.action(description="Retry the selected failed 834 imports")
+    def retry_failed_834(self, request: HttpRequest, queryset: Any) -> None:
+        retried = 0
+        for run in queryset.filter(kind="834", status="failed"):
+            with transaction.atomic():
+                import_834_enqueue(run=import_834_retry(run=run))
+            retried += 1
+        messages.success(request, f"{retried} import run(s) queued again.")
 
     def get_urls(self) -> list[URLPattern]:
         custom = [

@@ -10,11 +10,8 @@ Re-running imports the same bytes again, which the import recognizes as a duplic
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
-
-from django.utils import timezone
 
 from apps.ingest.enrollment.services import import_834_create, import_834_execute
 from apps.members.models import Member
@@ -69,19 +66,17 @@ def load_demo(*, stdout: Any) -> None:
     except Plan.DoesNotExist:
         stdout.write("ingest demo: demo plans missing (run seed_demo first); skipped")
         return
+    # The same three seeded members every time (whatever earlier runs did to their enrollments), fixed dates:
+    # the files are byte-identical on a re-run, which the import answers as a duplicate (no-op).
     seeded = list(
-        Member.objects.filter(
-            enrollments__plan=la, medi_cal_cin__isnull=False, enrollments__end_date__isnull=True
-        )
+        Member.objects.filter(enrollments__plan=la, medi_cal_cin__isnull=False)
         .order_by("member_id")
         .distinct()[:3]
     )
     if len(seeded) < 3:
         stdout.write("ingest demo: not enough seeded members in MC-SUNRISE-LA; skipped")
         return
-    today = timezone.localdate()
-    end = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y%m%d")
-    start = today.replace(day=1).strftime("%Y%m%d")
+    end, start = "20260331", "20260401"
     first, second, mover = seeded
     la_file = _file(
         [

@@ -235,6 +235,9 @@ CSV_COLUMNS = (
     "last_page",
     "page_count",
     "parts",
+    "batch_code",
+    "batch_pdf_sha256",
+    "batch_piece_count",
 )
 
 
@@ -243,8 +246,8 @@ def _parts_cell(row: ManifestRow) -> str:
 
 
 def manifest_csv(layout: BatchLayout, *, batch_sha256: str) -> bytes:
-    """One row per piece; a trailer comment line is avoided (vendors' CSV readers choke on it) —
-    the batch checksum and counts live in the JSON manifest and the batch detail API."""
+    """One row per piece; every row also carries the batch code, the batch PDF's SHA-256 and the piece count
+    (no trailer line: vendors' CSV readers choke on those)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
@@ -267,9 +270,11 @@ def manifest_csv(layout: BatchLayout, *, batch_sha256: str) -> bytes:
                 r.last_page,
                 r.page_count,
                 _parts_cell(r),
+                layout.batch_code,
+                batch_sha256,
+                layout.piece_count,
             ]
         )
-    del batch_sha256  # part of the JSON manifest only; kept in the signature so callers pass both
     return buf.getvalue().encode("utf-8")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from memberhub.errors import InvalidIdentifier
@@ -85,6 +86,15 @@ class MemberChange:
     pcp_npi: str
     pcp_name: str
     pcp_start: date | None
+
+
+@lru_cache(maxsize=65536)
+def _checked_npi(value: str) -> tuple[str, str, str]:
+    """(normalized, error code, error message): PCP NPIs repeat across a file, so validate each once."""
+    try:
+        return normalize_npi(value), "", ""
+    except InvalidIdentifier as error:
+        return "", error.code, error.message
 
 
 def california_county_fips(code: str) -> str:
@@ -254,13 +264,12 @@ def member_change_from_record(
         pcp = coverage.pcp
         if pcp is None or pcp.id_qualifier != "XX":
             continue
-        try:
-            pcp_npi = normalize_npi(pcp.identifier)
-        except InvalidIdentifier as error:
+        pcp_npi, error_code, error_message = _checked_npi(pcp.identifier)
+        if error_code:
             issues.append(
                 Issue(
-                    code=error.code,
-                    message=f"PCP NPI: {error.message}",
+                    code=error_code,
+                    message=f"PCP NPI: {error_message}",
                     segment_id="NM1",
                     position=pcp.position,
                     loop_id="2310",

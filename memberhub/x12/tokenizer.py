@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from memberhub.x12.errors import X12SyntaxError
 
@@ -36,9 +36,11 @@ class Delimiters:
     segment: str
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where a segment sits: file-wide segment number, byte offset, line, and position in its transaction set."""
+class Position(NamedTuple):
+    """Where a segment sits: file-wide segment number, byte offset, line, and position in its transaction set.
+
+    A named tuple rather than a frozen dataclass: the reader creates several per member (cheaper to build).
+    """
 
     segment_number: int
     offset: int

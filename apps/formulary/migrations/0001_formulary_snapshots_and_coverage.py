@@ -287,9 +287,9 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('pair', 'drug'), name='unifiedcoverage_unique'),
         ),
         # Word-prefix search over drug names (the selector's query uses this exact expression).
-    migrations.RunSQL(
-        "CREATE INDEX formulary_drug_search_fts ON formulary_drug "
-        "USING gin (to_tsvector('simple'::regconfig, search_text))",
-        reverse_sql="DROP INDEX IF EXISTS formulary_drug_search_fts",
-    ),
-]
+        migrations.RunSQL(
+            "CREATE INDEX formulary_drug_search_fts ON formulary_drug "
+            "USING gin (to_tsvector('simple'::regconfig, search_text))",
+            reverse_sql="DROP INDEX IF EXISTS formulary_drug_search_fts",
+        ),
+    ]

@@ -193,6 +193,20 @@ def _finish(run: ImportRun, status: str) -> ImportRun:
     return run
 
 
+def import_834_retry(*, run: ImportRun) -> ImportRun:
+    """Put a failed 834 run back to pending (a failed run applied nothing, so re-running it is safe)."""
+    if run.kind != ImportKind.ENROLLMENT_834 or run.status != ImportStatus.FAILED:
+        raise ValidationFailed(
+            "Only a failed 834 import run can be retried.", code="enrollment.not_retryable"
+        )
+    ImportRun.objects.filter(pk=run.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.PENDING, errors=[], warnings=[], counts={}, result={}, finished_at=None
+    )
+    ImportAcknowledgment.objects.filter(run=run).delete()
+    run.refresh_from_db()
+    return run
+
+
 def import_834_execute(
     *, run_id: uuid.UUID, local_path: str | None = None, today: dt.date | None = None
 ) -> ImportRun:
@@ -203,6 +217,28 @@ def import_834_execute(
     run = ImportRun.objects.select_related("plan").get(pk=run_id)
     if not claimed:
         return run
+    try:
+        return _execute(run, local_path=local_path, today=today)
+    except Exception:
+        # Nothing was applied (the apply is one transaction); leave a readable, PHI-free failure behind.
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            errors=[
+                {
+                    "file": run.source_name,
+                    "line": 0,
+                    "segment": "",
+                    "field": "",
+                    "code": "enrollment.internal_error",
+                    "message": "The import stopped on an unexpected error; nothing was applied. It can be retried.",
+                }
+            ],
+        )
+        raise
+
+
+def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -> ImportRun:
     assert run.plan is not None
     file_name = run.source_name.rsplit("/", 1)[-1]
     previous = (
@@ -414,5 +450,6 @@ __all__ = [
     "import_834_create",
     "import_834_enqueue",
     "import_834_execute",
+    "import_834_retry",
     "work_item_resolve",
 ]

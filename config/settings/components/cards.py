@@ -10,6 +10,8 @@ from config.env import env
 # --- documents pipeline ------------------------------------------------------------------------------
 # Lease on a RENDERING row: above the render task's 90 s hard time limit.
 DOCUMENTS_RENDER_LEASE_SECONDS = env.int("DOCUMENTS_RENDER_LEASE_SECONDS", default=120)
+# A PENDING document untouched this long is re-enqueued by `documents.requeue_stale` (lost message).
+DOCUMENTS_REQUEUE_PENDING_AFTER_SECONDS = env.int("DOCUMENTS_REQUEUE_PENDING_AFTER_SECONDS", default=1800)
 # Envelope grouping hook for print batches (co-mailing): a callable (pieces) -> list of envelopes.
 DOCUMENTS_ENVELOPE_GROUPER = env(
     "DOCUMENTS_ENVELOPE_GROUPER", default="memberhub.documents.batches.one_piece_per_envelope"

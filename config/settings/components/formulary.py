@@ -19,3 +19,5 @@ with FORMULARY_SCHEDULES_FILE.open(encoding="utf-8") as _fh:
 # Search: results per page and the minimum number of letters of a name query.
 FORMULARY_SEARCH_LIMIT = env.int("FORMULARY_SEARCH_LIMIT", default=25)
 FORMULARY_SEARCH_MIN_LENGTH = 3
+# Aligned pairs (reference data read on every formulary request) are kept in memory this long.
+FORMULARY_PAIR_CACHE_SECONDS = env.int("FORMULARY_PAIR_CACHE_SECONDS", default=60)

@@ -3,7 +3,7 @@ covered automatically): anonymous, another member, the member, a rep of another 
 a vendor, an admin. GET only; a POST-only page answers 405 once the caller is let through.
 
 * sign-in pages (login, logout, signed-in, second step): nobody gets a 5xx;
-* audit pages: anonymous -> login; everyone but an admin 403;
+* audit and OAuth-app pages: anonymous -> login; everyone but an admin 403;
 * pages about one member (/<member_pk>/ in the path): anonymous -> login; members and vendors 403; a rep
   of another plan 404 (or 405), never the page; the rep of the plan and an admin get it (200, or 405/404
   when the page needs another object that does not exist);
@@ -20,7 +20,7 @@ from tests.fixtures.doors import ROLES, Route, discover_routes
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = {"console:login", "console:logout", "console:signed-in", "console:otp-verify"}
-ADMIN_ONLY_PREFIX = "console:audit-"
+ADMIN_ONLY_PREFIXES = ("console:audit-", "console:accounts-")
 ROUTES = discover_routes("/console/")
 LOGIN = "/console/login/"
 
@@ -28,7 +28,7 @@ LOGIN = "/console/login/"
 def kind(route: Route) -> str:
     if route.name in SIGN_IN:
         return "sign_in"
-    if route.name.startswith(ADMIN_ONLY_PREFIX):
+    if route.name.startswith(ADMIN_ONLY_PREFIXES):
         return "admin"
     if "member_pk" in route.params:
         return "member"

@@ -218,3 +218,14 @@ def test_quality_report_counts(client_for, admin_user, imported_pair):
     }
     assert body["by_provider_type"] == {"facility": 4, "pharmacy": 3, "practitioner": 4}
     assert body["sources"]["medicare"]["entries"] == 10
+
+
+def test_name_search_by_dictionary_key_pages_and_combines_words(api_client, imported_pair):
+    assert names(search(api_client, imported_pair, name="maria garsia")) == ["Maria Garcia"]
+    assert search(api_client, imported_pair, name="xavier garsia")["results"] == []
+    first = search(api_client, imported_pair, name="smith", limit=1)
+    second = search(api_client, imported_pair, name="smith", limit=1, cursor=first["next_cursor"])
+    assert [names(first), names(second)] == [["Joe Smith, MD"], ["Susie Smith, LPC"]]
+    assert second["next_cursor"] is None
+    # filters still apply on the dictionary path
+    assert names(search(api_client, imported_pair, name="smith", language="ru")) == ["Susie Smith, LPC"]

@@ -160,3 +160,17 @@ def test_failed_document_is_retried_when_requested_again(member, django_capture_
     assert again.pk == doc.pk
     again.refresh_from_db()
     assert again.status == DocumentStatus.READY
+
+
+def test_requeue_leaves_recent_pending_rows_alone_but_takes_expired_claims(member, settings):
+    recent = make(member, n=11)
+    crashed = make(member, n=12, status=DocumentStatus.RENDERING, claimed_at=timezone.now())
+    assert services.documents_requeue_stale() == 0  # queued a moment ago / live claim: not lost
+    Document.objects.filter(pk=crashed.pk).update(
+        claimed_at=timezone.now() - dt.timedelta(seconds=settings.DOCUMENTS_RENDER_LEASE_SECONDS + 1)
+    )
+    assert services.documents_requeue_stale() == 1
+    crashed.refresh_from_db()
+    recent.refresh_from_db()
+    assert crashed.status == DocumentStatus.READY
+    assert recent.status == DocumentStatus.PENDING

@@ -196,3 +196,23 @@ def test_as_of_before_the_medi_cal_end_date(formulary_loaded, api_client) -> Non
         ]
         is None
     )
+
+
+def test_insulin_cost_uses_the_insulin_table_without_lis(formulary_loaded, client_for) -> None:
+    from tests.factories.members import aligned_member
+
+    member = aligned_member(formulary_loaded, lis_level=0)
+    body = client_for(MemberUserFactory(member=member)).get(drug_url("106892")).json()
+    assert body["member_cost"]["lis_copay"] is None
+    assert [(q["amount"], q["basis"]) for q in body["member_cost"]["quotes"]] == [
+        ("35.00", "plan_copay"), ("35.00", "plan_copay"), ("105.00", "plan_copay"), ("105.00", "plan_copay"),
+    ]  # fmt: skip
+
+
+def test_search_then_detail_agree_on_every_fixture_drug(formulary_loaded, api_client) -> None:
+    from apps.formulary.models import UnifiedCoverage
+
+    for row in UnifiedCoverage.objects.filter(pair=formulary_loaded).values("drug_id", "status", "tier"):
+        body = api_client.get(drug_url(row["drug_id"]), {"pair": "salud-medica-2026"}).json()
+        assert body["coverage"]["status"] == row["status"], row
+        assert (body["coverage"]["part_d"] or {}).get("tier") == row["tier"], row

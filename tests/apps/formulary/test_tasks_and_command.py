@@ -65,7 +65,9 @@ def test_command_refuses_a_bad_file_naming_where(formulary_pair, tmp_path) -> No
             data = data.replace(b"RXCUI", b"RX_CUI")
         (folder / txt.name).write_bytes(data)
     with pytest.raises(CommandError) as exc:
-        call_command("import_formulary", "--source", "partd", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_formulary", "--source", "partd", str(folder), stdout=io.StringIO(), stderr=io.StringIO()
+        )
     assert "line 1, column RXCUI" in str(exc.value)
     assert FormularySnapshot.objects.count() == 0
 

@@ -291,10 +291,52 @@ def test_console_member_page_and_work_queues_page_show_enrollment(lost_coverage_
     client = Client()
     client.force_login(rep_user)
 
-    member_page = client.get(reverse("console:member-detail", args=[lost_coverage_item.member_id])).content.decode()
+    member_page = client.get(
+        reverse("console:member-detail", args=[lost_coverage_item.member_id])
+    ).content.decode()
     queues_page = client.get(reverse("console:work-queues")).content.decode()
 
     assert 'id="panel-enrollment"' in member_page
     assert 'data-panel-error="enrollment"' not in member_page
     assert "Enrollment follow-up" in queues_page
     assert "834 imports with errors" in queues_page
+
+
+def test_unexpected_error_fails_the_run_without_applying_and_it_can_be_retried(pair, monkeypatch):
+    from apps.ingest.enrollment import apply as apply_module
+    from apps.ingest.enrollment.services import import_834_retry
+
+    run = import_834_create(
+        plan=pair.medicare_plan,
+        source=io.BytesIO(build_834([Member834("S1", mbi=identifiers.mbi())])),
+        name="a.834",
+    )
+    original = apply_module.Applier._pcp
+
+    def broken(self, cursor):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(apply_module.Applier, "_pcp", broken)
+    with pytest.raises(RuntimeError):
+        import_834_execute(run_id=run.pk, today=dt.date(2026, 6, 1))
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    assert [e["code"] for e in run.errors] == ["enrollment.internal_error"]
+    assert Member.objects.count() == 0
+
+    monkeypatch.setattr(apply_module.Applier, "_pcp", original)
+    retried = import_834_retry(run=run)
+    assert retried.status == ImportStatus.PENDING
+    done = import_834_execute(run_id=run.pk, today=dt.date(2026, 6, 1))
+
+    assert done.status == ImportStatus.SUCCEEDED
+    assert Member.objects.count() == 1
+
+
+def test_only_failed_runs_can_be_retried(pair, import_834):
+    from apps.ingest.enrollment.services import import_834_retry
+    from memberhub.errors import ValidationFailed
+
+    run = import_834(pair.medicare_plan, build_834([Member834("S1", mbi=identifiers.mbi())]))
+    with pytest.raises(ValidationFailed):
+        import_834_retry(run=run)

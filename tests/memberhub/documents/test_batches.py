@@ -114,6 +114,8 @@ def test_manifest_csv_and_json_carry_checksums_and_page_ranges():
     assert rows[0]["document_sha256"] == f"{1002:064x}"
     assert rows[0]["zip_code"] == "93701"
     assert "mbi" not in rows[0]
+    assert {r["batch_pdf_sha256"] for r in rows} == {batch_sha}
+    assert {r["batch_piece_count"] for r in rows} == {"2"}
     assert rows[1]["parts"].startswith("card_carrier:car-1:4-4:")
     data = json.loads(
         manifest_json(

@@ -39,7 +39,11 @@ def test_dhcs_record_becomes_a_medi_cal_change():
     assert (change.spoken_language, change.written_language) == ("es", "")
     assert (change.phone, change.email) == ("9165551234", "maria@example.org")
     assert (change.start_date, change.end_date) == (date(2026, 3, 1), None)
-    assert (change.pcp_npi, change.pcp_name, change.pcp_start) == ("1234567893", "Anh Nguyen", date(2026, 3, 1))
+    assert (change.pcp_npi, change.pcp_name, change.pcp_start) == (
+        "1234567893",
+        "Anh Nguyen",
+        date(2026, 3, 1),
+    )
 
 
 def test_termination_span_and_death_date():
@@ -48,7 +52,11 @@ def test_termination_span_and_death_date():
     change, _ = member_change_from_record(terminated, side="medi_cal", sequence=2, today=TODAY)
 
     assert change is not None
-    assert (change.start_date, change.end_date, change.death_date) == (date(2025, 1, 1), date(2026, 3, 31), date(2026, 3, 15))
+    assert (change.start_date, change.end_date, change.death_date) == (
+        date(2025, 1, 1),
+        date(2026, 3, 31),
+        date(2026, 3, 15),
+    )
 
 
 def test_medicare_side_validates_the_mbi_and_points_at_its_ref():
@@ -59,7 +67,12 @@ def test_medicare_side_validates_the_mbi_and_points_at_its_ref():
     assert change is None
     [issue] = issues
     assert issue.code.startswith("identifiers.mbi.")
-    assert (issue.segment_id, issue.element, issue.element_reference, issue.position.line) == ("REF", 2, "127", 20)
+    assert (issue.segment_id, issue.element, issue.element_reference, issue.position.line) == (
+        "REF",
+        2,
+        "127",
+        20,
+    )
     assert "1SG4TE5MK73" not in issue.message
 
 
@@ -76,7 +89,12 @@ def test_medi_cal_side_requires_a_valid_cin():
 @pytest.mark.parametrize(
     ("_case", "old", "new", "code"),
     [
-        ("end before start", b"DTP*348*D8*20260301", b"DTP*348*D8*20260301~\r\nDTP*349*D8*20260201", "x12.end_before_start"),
+        (
+            "end before start",
+            b"DTP*348*D8*20260301",
+            b"DTP*348*D8*20260301~\r\nDTP*349*D8*20260201",
+            "x12.end_before_start",
+        ),
         ("birth in future", b"DMG*D8*19450206", b"DMG*D8*20990206", "x12.birth_in_future"),
         ("bad NPI", b"XX*1234567893", b"XX*1234567890", "identifiers.npi.check_digit"),
     ],

@@ -1,6 +1,6 @@
 """Close print batches now (the beat job does it every weekday at 17:30):
 
-    python manage.py documents_close_batches [--vendor CODE] [--date YYYY-MM-DD]
+python manage.py documents_close_batches [--vendor CODE] [--date YYYY-MM-DD]
 """
 
 import datetime as dt
