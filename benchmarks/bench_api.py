@@ -123,7 +123,9 @@ print("BENCH-JSON " + json.dumps({{"rows": rows, "counts": counts}}))
 """
 
 
-def setup(env: dict[str, str], database_url: str, members: int, tokens: int) -> tuple[Path, dict[str, list[int]]]:
+def setup(
+    env: dict[str, str], database_url: str, members: int, tokens: int
+) -> tuple[Path, dict[str, list[int]]]:
     _ensure_database(database_url)
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "seed_demo", "--members", str(members))
@@ -171,8 +173,19 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def wrk(port: int, variant: str, rows_file: Path, lua: Path, duration: int) -> dict[str, float]:
-    cmd = ["wrk", "-t1", "-c16", f"-d{duration}s", "--latency", "-s", str(lua), f"http://127.0.0.1:{port}",
-           "--", variant, str(rows_file)]
+    cmd = [
+        "wrk",
+        "-t1",
+        "-c16",
+        f"-d{duration}s",
+        "--latency",
+        "-s",
+        str(lua),
+        f"http://127.0.0.1:{port}",
+        "--",
+        variant,
+        str(rows_file),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -191,7 +204,9 @@ def wrk(port: int, variant: str, rows_file: Path, lua: Path, duration: int) -> d
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--tokens", type=int, default=500)
     parser.add_argument("--reps", type=int, default=3)
@@ -238,16 +253,23 @@ def main() -> None:
     print()
     print("| endpoint | req/s (median) | p99 ms (median) | queries/request |")
     print("|---|---|---|---|")
-    print(f"| GET /api/v1/me (OAuth + scope + throttle + audit + ETag) | {summary['api']['rps_median']:.0f} | "
-          f"{summary['api']['p99_ms_median']:.1f} | {counts['api'][1]} |")
-    print(f"| plain Django view, same summary as JSON | {summary['plain']['rps_median']:.0f} | "
-          f"{summary['plain']['p99_ms_median']:.1f} | {counts['plain'][1]} |")
+    print(
+        f"| GET /api/v1/me (OAuth + scope + throttle + audit + ETag) | {summary['api']['rps_median']:.0f} | "
+        f"{summary['api']['p99_ms_median']:.1f} | {counts['api'][1]} |"
+    )
+    print(
+        f"| plain Django view, same summary as JSON | {summary['plain']['rps_median']:.0f} | "
+        f"{summary['plain']['p99_ms_median']:.1f} | {counts['plain'][1]} |"
+    )
     verdict = "OK" if ratio >= 0.8 else "BELOW TARGET"
-    print(f"\n/api/v1/me throughput = {ratio:.1%} of the plain view (median of per-repetition ratios; target >= 80%): "
-          f"{verdict}")
+    print(
+        f"\n/api/v1/me throughput = {ratio:.1%} of the plain view (median of per-repetition ratios; target >= 80%): "
+        f"{verdict}"
+    )
     if args.out:
-        args.out.write_text(json.dumps({"runs": results, "summary": summary, "ratio": ratio, "counts": counts},
-                                       indent=1))
+        args.out.write_text(
+            json.dumps({"runs": results, "summary": summary, "ratio": ratio, "counts": counts}, indent=1)
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from oauth2_provider.models import Application
 
 from apps.accounts.models import Role, User
 from apps.accounts.scopes import scopes_seed
@@ -16,6 +17,7 @@ from apps.members.models import Member
 from apps.members.selectors import member_alignment
 from apps.plans.models import AlignedPlanPair, ParentOrganization
 
+
 def _logins_path() -> Path:
     return Path(settings.BASE_DIR) / "var" / "demo-logins.json"
 
@@ -23,6 +25,24 @@ def _logins_path() -> Path:
 def scopes_ensure() -> None:
     """The scopes come from migration 0003 (data); recreate any that are missing."""
     scopes_seed()
+
+
+DEMO_MOBILE_APP = "memberhub mobile (demo)"
+DEMO_REDIRECT_URI = "org.memberhub.app:/oauth/callback"
+
+
+def mobile_app_ensure() -> Application:
+    """The demo mobile app: public client, authorization code + PKCE (S256), private-use redirect URI."""
+    app, _ = Application.objects.get_or_create(
+        name=DEMO_MOBILE_APP,
+        defaults={
+            "client_type": Application.CLIENT_PUBLIC,
+            "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
+            "redirect_uris": DEMO_REDIRECT_URI,
+            "algorithm": "",
+        },
+    )
+    return app
 
 
 def demo_users_ensure() -> dict[str, dict[str, str]]:
@@ -68,6 +88,7 @@ def demo_users_ensure() -> dict[str, dict[str, str]]:
         user.save()
         org = getattr(user.parent_organization, "name", "")
         out[username] = {"password": password, "role": user.role, "organization": org}
+    mobile_app_ensure()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2))
     path.chmod(0o600)

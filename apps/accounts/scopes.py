@@ -19,12 +19,22 @@ SCOPES_CACHE_SECONDS = 60.0
 
 # The scopes memberhub ships with (migration 0003 seeds the same rows). Admins may edit them as data.
 SCOPE_SEED: tuple[tuple[str, str, bool, list[str]], ...] = (
-    ("member.read", "Read your member summary, plans, PCP and benefits", True, ["v1:me-summary", "v1:benefits-me-*"]),
+    (
+        "member.read",
+        "Read your member summary, plans, PCP and benefits",
+        True,
+        ["v1:me-summary", "v1:benefits-me-*"],
+    ),
     ("card.read", "Read your ID card", True, ["v1:cards-me", "v1:cards-me-pdf", "v1:cards-me-png"]),
     ("card.request", "Request a replacement ID card", False, ["v1:cards-me-replacement"]),
     ("notices.read", "Read your letters", True, ["v1:notices-me-*"]),
     ("cases.read", "Read the status of your grievances and appeals", True, ["v1:appeals-me-*"]),
-    ("directory.read", "Search the provider directory with your networks", True, ["v1:directory-search", "v1:directory-provider"]),
+    (
+        "directory.read",
+        "Search the provider directory with your networks",
+        True,
+        ["v1:directory-search", "v1:directory-provider"],
+    ),
     ("formulary.read", "Look up drugs with your costs", True, ["v1:formulary-search", "v1:formulary-drug"]),
     (
         "print_batches",

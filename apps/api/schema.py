@@ -62,7 +62,9 @@ def _error_response(status: str) -> dict[str, Any]:
     return response
 
 
-def document_errors_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+def document_errors_hook(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("Error", ERROR_COMPONENT)
     for path_item in result.get("paths", {}).values():
@@ -120,7 +122,7 @@ class AutoSchema(_SpectacularAutoSchema):
       a schema documents a binary body instead of dropping the media type.
     """
 
-    def get_serializer_name(self, serializer: Any, direction: str) -> str:
+    def get_serializer_name(self, serializer: Any, direction: Any) -> str:
         global _NAME_OWNERS
         name = super().get_serializer_name(serializer, direction)
         cls = serializer.__class__
@@ -137,6 +139,17 @@ class AutoSchema(_SpectacularAutoSchema):
                 prefix = "".join(part.capitalize() for part in area.split("_"))
                 return f"{prefix}{name}"
         return name
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """Routes that differ only by a format suffix (`me/card.pdf`) get the suffix in their operationId."""
+        operation = super().get_operation(*args, **kwargs)
+        if operation and "operationId" in operation:
+            last = self.path.rstrip("/").rsplit("/", 1)[-1]
+            if "." in last and "{" not in last:
+                suffix = last.rsplit(".", 1)[-1]
+                if suffix.isalnum() and not operation["operationId"].endswith(f"_{suffix}"):
+                    operation["operationId"] = f"{operation['operationId']}_{suffix}"
+        return operation
 
     def _get_response_for_code(
         self, serializer: Any, status_code: Any, media_types: Any = None, direction: Any = "response"
@@ -165,7 +178,9 @@ def _view_names_by_class() -> dict[Any, set[str]]:
                 ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 walk(pattern.url_patterns, ns)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                view_class = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+                view_class = getattr(pattern.callback, "view_class", None) or getattr(
+                    pattern.callback, "cls", None
+                )
                 if view_class is not None:
                     names.setdefault(view_class, set()).add(f"{namespace}{pattern.name}")
 

@@ -53,7 +53,9 @@ _PLAN_FIELDS = (
 _ALTERNATE_FORMATS = dict(AlternateFormat.choices)
 
 
-def _active(model: type[PcpAssignment] | type[CareCoordinatorAssignment], on: dt.date, **fields: Any) -> Subquery:
+def _active(
+    model: type[PcpAssignment] | type[CareCoordinatorAssignment], on: dt.date, **fields: Any
+) -> Subquery:
     rows = (
         model.objects.filter(member_id=OuterRef("pk"), start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -122,7 +124,9 @@ def member_summary_get(*, member_pk: uuid.UUID | str, on: dt.date | None = None)
     ]
     plan_codes = {f.plan_code for f in facts}
     pair_rows = list(
-        AlignedPlanPair.objects.filter(Q(medicare_plan__code__in=plan_codes) | Q(medi_cal_plan__code__in=plan_codes))
+        AlignedPlanPair.objects.filter(
+            Q(medicare_plan__code__in=plan_codes) | Q(medi_cal_plan__code__in=plan_codes)
+        )
         .order_by("code")
         .values("code", "name", "plan_year", "medicare_plan__code", "medi_cal_plan__code")
     )

@@ -82,7 +82,7 @@ class RequestLogMiddleware:
             request.path,
             response.status_code,
             (time.perf_counter() - started) * 1000,
-            user.pk if is_user else "-",
+            getattr(user, "pk", "-") if is_user else "-",
             getattr(user, "role", "-") if is_user else "anonymous",
         )
         return response

@@ -1,9 +1,13 @@
 """audit_record: the one way to write an audit event. Called explicitly by services and PHI-reading views."""
 
+import json
 import uuid
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.middleware import current_request_id
@@ -34,7 +38,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append an audit event. `params` must carry ids and enums only, never PHI."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        occurred_at=timezone.now(),
         actor_id=actor.pk if is_user else None,
         actor_username=actor.get_username() if is_user else "",
         actor_role=(getattr(actor, "role", "") or "") if is_user else "anonymous",
@@ -45,5 +50,36 @@ def audit_record(
         channel=channel,
         ip_address=_client_ip(request),
         request_id=_request_id(request),
-        params=dict(params.items()),
+        params=dict(params),
     )
+    # One plain INSERT (no ORM compile): this runs on every read of member data, the hot paths included.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            [*(getattr(event, f) for f in _COLUMNS[:-1]), json.dumps(event.params, cls=DjangoJSONEncoder)],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event
+
+
+_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "member_id",
+    "action",
+    "resource",
+    "resource_id",
+    "channel",
+    "ip_address",
+    "request_id",
+    "params",
+)
+# table and column names are this module's constants; every value is a query parameter
+_INSERT = (
+    f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * (len(_COLUMNS) - 1))}, %s::jsonb) RETURNING id"
+)

@@ -37,7 +37,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     return not (is_verified() if callable(is_verified) else False)
 
 
-def rep_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def rep_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Login (redirect), role rep/admin (else 403), OTP verified when the user has a device (else redirect)."""
 
     @wraps(view)
@@ -53,7 +53,7 @@ def rep_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
-def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Like rep_required, but only admins."""
 
     @wraps(view)

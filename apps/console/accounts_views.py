@@ -86,8 +86,13 @@ def oauth_apps(request: HttpRequest) -> HttpResponse:
         application.full_clean()
         application.save()
         audit_record(
-            actor=request.user, action="create", resource="oauth.application", resource_id=application.pk,
-            request=request, channel="console", kind=data["kind"],
+            actor=request.user,
+            action="create",
+            resource="oauth.application",
+            resource_id=application.pk,
+            request=request,
+            channel="console",
+            kind=data["kind"],
         )
         created = {"name": application.name, "client_id": application.client_id, "client_secret": secret}
         form = OAuthAppForm()

@@ -25,7 +25,9 @@ PAGE_LIMIT = 500
 
 class AuditFilterForm(forms.Form):
     member = forms.CharField(
-        label="Member (member id or record id)", required=False, max_length=40,
+        label="Member (member id or record id)",
+        required=False,
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     username = forms.CharField(label="User (username)", required=False, max_length=150)
@@ -111,7 +113,7 @@ def audit_compliance(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilterForm(request.POST)
     if not form.is_valid():
         return render(

@@ -4,7 +4,6 @@ work queues. Reps see their organization's members only; admins everyone; member
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from io import BytesIO
 from typing import Any
 
@@ -23,8 +22,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.api.selectors import member_summary_get
 from apps.audit.services import audit_record
-from apps.console.access import CONSOLE_ROLES, console_member_or_404, console_role, needs_second_factor, rep_required
-from apps.console.panels import member_panels, work_queues as all_work_queues
+from apps.console.access import (
+    CONSOLE_ROLES,
+    console_member_or_404,
+    console_role,
+    needs_second_factor,
+    rep_required,
+)
+from apps.console.panels import member_panels
+from apps.console.panels import work_queues as all_work_queues
 from apps.console.queues import WorkQueue, WorkQueueItem
 from apps.console.selectors import mask_identifier, member_search, member_search_parse, misaligned_members
 from apps.members.models import Member
@@ -68,13 +74,17 @@ class OtpTokenForm(forms.Form):
         label="6-digit code from your authenticator app",
         min_length=6,
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -134,7 +144,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect("console:otp-setup")
         form.add_error("token", "That code is not valid. Check the time on your phone and try again.")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    context = {"enabled": False, "form": form, "secret": secret, "qr_svg": _qr_svg(device.config_url), "nav": "security"}
+    context = {
+        "enabled": False,
+        "form": form,
+        "secret": secret,
+        "qr_svg": _qr_svg(device.config_url),
+        "nav": "security",
+    }
     return render(request, "console/otp_setup.html", context)
 
 
@@ -295,5 +311,5 @@ def work_queues_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/core/work_queues.html",
-        {"queues": queues, "failed": failed, "nav": "queues", "today": dt.date.today()},
+        {"queues": queues, "failed": failed, "nav": "queues"},
     )

@@ -73,7 +73,7 @@ def member_search(*, user: Any, search: MemberSearch) -> list[dict[str, Any]]:
     elif search.kind == SearchKind.MEMBER_ID:
         members = members.filter(member_id__istartswith=search.value)
     else:
-        members = members.filter(date_of_birth=search.date_of_birth)
+        members = members.filter(date_of_birth=search.date_of_birth)  # type: ignore[misc]
         for name in search.names:
             members = members.filter(Q(first_name__istartswith=name) | Q(last_name__istartswith=name))
     rows = members.order_by("last_name", "first_name", "member_id").values(

@@ -56,11 +56,18 @@ class PlanDirectory(BaseModel):
 
 
 class SourceEntry(models.Model):
-    """One provider at one location as one plan's directory states it (never edited by hand)."""
+    """One provider at one location as one plan's directory states it (never edited by hand).
+
+    Few indexes on purpose (bulk-loaded by COPY): the unique key starts with the plan.
+    """
 
     id = models.BigAutoField(primary_key=True)
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="directory_entries")
-    import_run = models.ForeignKey("ingest.ImportRun", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="directory_entries", db_index=False
+    )
+    import_run = models.ForeignKey(
+        "ingest.ImportRun", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
     identity = models.CharField(
         max_length=200, help_text="NPI, or ref:<Resource>/<id> when the plan gives none"
@@ -169,7 +176,6 @@ class UnifiedEntry(models.Model):
         indexes = [
             models.Index(fields=["pair", "lat", "lon"], name="directory_unified_pair_latlon"),
             models.Index(fields=["pair", "provider_type", "identity"], name="directory_unified_pair_ident"),
-            models.Index(Upper("name"), "pair", name="directory_unified_pair_name"),
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="directory_unified_name_trgm"),
             models.Index("pair", "name_key", Upper("name"), "id", name="directory_unified_name_key"),
             models.Index(fields=["provider_id"], name="directory_unified_provider"),
@@ -188,14 +194,23 @@ class UnifiedEntry(models.Model):
 
 
 class UnifiedSpecialty(models.Model):
-    """Search table: one row per unified entry and taxonomy code, with the filter columns copied."""
+    """Search table: one row per unified entry and taxonomy code, with the filter columns copied.
+
+    Only the search index (bulk-loaded by COPY on every rebuild): it also serves deletes by pair.
+    """
 
     id = models.BigAutoField(primary_key=True)
     # No FK constraint: both tables are replaced together in one transaction by the rebuild (faster COPY).
     entry = models.ForeignKey(
-        UnifiedEntry, on_delete=models.DO_NOTHING, related_name="specialty_rows", db_constraint=False
+        UnifiedEntry,
+        on_delete=models.DO_NOTHING,
+        related_name="specialty_rows",
+        db_constraint=False,
+        db_index=False,
     )
-    pair = models.ForeignKey("plans.AlignedPlanPair", on_delete=models.CASCADE, related_name="+")
+    pair = models.ForeignKey(
+        "plans.AlignedPlanPair", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     taxonomy_code = models.CharField(max_length=10)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -228,7 +243,12 @@ class UnifiedNameKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pair", "name_key"], name="directory_name_key_unique")]
-        indexes = [GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="directory_name_key_trgm")]
+        indexes = [
+            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="directory_name_key_trgm"),
+            models.Index(
+                fields=["name_key"], opclasses=["varchar_pattern_ops"], name="directory_name_key_prefix"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_key

@@ -227,12 +227,19 @@ def _name_search(
         best_token: str = ""
         best: list[tuple[str, float]] = []
         for token in tokens:
+            # trigram word similarity, or (trigrams are weak on swapped letters in short names) an edit
+            # distance of 1-2 among the keys with the same first letter
             db.execute(
-                "SELECT name_key, word_similarity(%s, name_key) AS s FROM directory_unifiednamekey "
-                "WHERE pair_id = %s AND name_key %%> %s ORDER BY s DESC, name_key LIMIT 3",
-                [token, pair.pk, token],
+                "SELECT name_key, word_similarity(%(t)s, name_key) AS s, levenshtein(name_key, %(t)s) AS d "
+                "FROM directory_unifiednamekey WHERE pair_id = %(p)s AND (name_key %%> %(t)s OR "
+                "(name_key LIKE %(first)s AND levenshtein(name_key, %(t)s) <= %(maxd)s)) "
+                "ORDER BY d, s DESC, name_key LIMIT 3",
+                {"t": token, "p": pair.pk, "first": token[0] + "%", "maxd": 2 if len(token) >= 5 else 1},
             )
-            found = db.fetchall()
+            found = [
+                (key, max(float(sim), 1 - dist / max(len(key), len(token))))
+                for key, sim, dist in db.fetchall()
+            ]
             if found and (not best or found[0][1] > best[0][1]):
                 best_token, best = token, found
         if not best:

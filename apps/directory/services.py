@@ -368,6 +368,7 @@ def directory_rebuild_pair(*, pair: AlignedPlanPair) -> dict[str, Any]:
     committed = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT gin_clean_pending_list('directory_unified_name_trgm'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('directory_name_key_trgm'::regclass)")
     done = time.perf_counter()
     counts: dict[str, Any] = {
         "entries": len(merged),

@@ -148,12 +148,20 @@ def _issue(
     )
 
 
+def effective_maintenance(record: MemberRecord) -> str:
+    """INS03, except that a change (001) whose every coverage line is terminated (HD01 024) is a termination."""
+    coverages = record.coverages
+    if coverages and all(c.maintenance_type == MAINTENANCE_TERMINATE for c in coverages):
+        return MAINTENANCE_TERMINATE
+    return record.maintenance_type
+
+
 def _span(record: MemberRecord) -> tuple[date | None, date | None]:
     coverages = record.coverages
     begins = [c.begin for c in coverages if c.begin is not None]
     ends = [c.end for c in coverages if c.end is not None]
     start = min(begins) if begins else record.date_of("356") or record.date_of("303")
-    if record.maintenance_type == MAINTENANCE_TERMINATE:
+    if effective_maintenance(record) == MAINTENANCE_TERMINATE:
         end = record.date_of("357") or (max(ends) if ends else None)
     elif coverages and len(ends) == len(coverages):
         end = max(ends)
@@ -221,7 +229,7 @@ def member_change_from_record(
             _issue(
                 record,
                 "HD" if record.coverages else "DTP*357",
-                f"Coverage ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
+                "The coverage end date is before its start date.",
                 code="x12.end_before_start",
                 segment_id="DTP",
                 element=3,
@@ -314,7 +322,7 @@ def member_change_from_record(
     change = MemberChange(
         sequence=sequence,
         line=record.position.line,
-        maintenance_type=record.maintenance_type,
+        maintenance_type=effective_maintenance(record),
         mbi=mbi,
         cin=cin,
         subscriber_id=record.subscriber_id[:40],

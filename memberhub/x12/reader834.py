@@ -12,7 +12,8 @@ Two kinds of problems:
   member loop): kept on ``MemberRecord.issues``; reading continues. Unknown segments are kept on the
   record (``unknown_segments``) and reported as warnings, never fatal.
 
-Everything the 999 needs is collected on ``Reader834.ack``.
+Everything the 999 needs is collected on ``Reader834.ack``. Messages about member records never quote the
+bad value (a birth or death date is PHI); they name the segment, element and position instead.
 """
 
 from __future__ import annotations
@@ -675,16 +676,16 @@ class Reader834:
         if form == "D8" or (form == "DT" and len(raw) >= 8):
             value = parse_d8(raw[:8])
             if value is None:
-                return None, f"DTP03 {raw!r} is not a valid CCYYMMDD date."
+                return None, f"DTP*{qualifier} date (DTP03) is not a valid CCYYMMDD date."
             return DateValue(qualifier, value), ""
         if form == "RD8":
             start_text, _, end_text = raw.partition("-")
             start = parse_d8(start_text)
             end = parse_d8(end_text)
             if start is None or end is None:
-                return None, f"DTP03 {raw!r} is not a valid CCYYMMDD-CCYYMMDD range."
+                return None, f"DTP*{qualifier} range (DTP03) is not a valid CCYYMMDD-CCYYMMDD range."
             if end < start:
-                return None, f"DTP03 range {raw!r} ends before it starts."
+                return None, f"DTP*{qualifier} range (DTP03) ends before it starts."
             return DateValue(qualifier, start, end), ""
         return None, f"DTP02 date format {form!r} is not D8 or RD8."
 
@@ -692,6 +693,7 @@ class Reader834:
 
     def _member(self, ins: Segment, header: TransactionHeader) -> Generator[Event, None, Segment | None]:
         pos = self._pos
+        next_segment = self._next
         issues: list[Issue] = []
         positions: dict[str, Position] = {"INS": pos(ins)}
         unknown: list[SegmentNote] = []
@@ -776,7 +778,7 @@ class Reader834:
             if death_date is None or ins.get(11) not in {"D8", ""}:
                 issue(
                     ins,
-                    f"INS12 death date {ins.get(12)!r} is not a valid CCYYMMDD date.",
+                    "INS12 death date is not a valid CCYYMMDD date.",
                     code="x12.invalid_date",
                     loop="2000",
                     element=12,
@@ -853,7 +855,7 @@ class Reader834:
             category = None
             category_date = None
 
-        segment = self._next()
+        segment = next_segment()
         while segment is not None:
             tag = segment.tag
             if tag in {"INS", "SE", "GE", "IEA", "ST", "GS", "ISA"}:
@@ -870,7 +872,7 @@ class Reader834:
                     segment_code="1",
                     is_error=False,
                 )
-                segment = self._next()
+                segment = next_segment()
                 continue
             if tag == "REF":
                 ref = Reference(
@@ -1080,7 +1082,7 @@ class Reader834:
                         if birth_date is None:
                             issue(
                                 segment,
-                                f"DMG02 birth date {segment.get(2)!r} is not a valid CCYYMMDD date.",
+                                "DMG02 birth date is not a valid CCYYMMDD date.",
                                 code="x12.invalid_date",
                                 loop=loop,
                                 element=2,
@@ -1282,7 +1284,7 @@ class Reader834:
                         loop=loop,
                         segment_code="7",
                     )
-            segment = self._next()
+            segment = next_segment()
         finish_provider()
         finish_category()
 

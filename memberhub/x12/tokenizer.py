@@ -54,17 +54,14 @@ class Position(NamedTuple):
 class Segment:
     """One X12 segment: ``elements[0]`` is the segment id, ``elements[n]`` the n-th data element."""
 
-    __slots__ = ("elements", "line", "number", "offset")
+    __slots__ = ("elements", "line", "number", "offset", "tag")
 
     def __init__(self, elements: list[str], number: int, offset: int, line: int) -> None:
         self.elements = elements
+        self.tag = elements[0]
         self.number = number
         self.offset = offset
         self.line = line
-
-    @property
-    def tag(self) -> str:
-        return self.elements[0]
 
     def get(self, index: int) -> str:
         """The element at ``index`` (1-based), stripped of padding; ``""`` when absent."""

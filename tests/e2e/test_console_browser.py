@@ -11,7 +11,12 @@ from apps.audit.models import AuditEvent
 from tests.factories.accounts import RepUserFactory
 from tests.factories.members import aligned_member
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

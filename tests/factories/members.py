@@ -68,7 +68,7 @@ class CareCoordinatorFactory(DjangoModelFactory[CareCoordinatorAssignment]):
 
 def aligned_member(pair, *, start=dt.date(2026, 1, 1), **member_fields) -> Member:  # type: ignore[no-untyped-def]
     """A member enrolled in both plans of `pair` (exclusively aligned), with a PCP and a care coordinator."""
-    member = MemberFactory(**member_fields)
+    member = MemberFactory.create(**member_fields)
     EnrollmentFactory(member=member, plan=pair.medicare_plan, start_date=start)
     EnrollmentFactory(member=member, plan=pair.medi_cal_plan, start_date=start)
     PcpAssignmentFactory(member=member, start_date=start)

@@ -332,12 +332,6 @@ class DirectorySearchApi(APIView):
         my_networks = serializers.DictField(allow_null=True, required=False)
         results = EntrySummarySerializer(many=True)
 
-    @extend_schema(
-        operation_id="directory_search",
-        parameters=[InputSerializer],
-        responses={200: OutputSerializer, 400: OpenApiResponse(description="invalid filter"), 404: None},
-        auth=[],
-    )
     def get_authenticators(self) -> list[Any]:
         # Anonymous public search is the hot path: skip the credential parsers when no credential is sent.
         request = getattr(self, "request", None)
@@ -345,6 +339,12 @@ class DirectorySearchApi(APIView):
             return []
         return super().get_authenticators()
 
+    @extend_schema(
+        operation_id="directory_search",
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, 400: OpenApiResponse(description="invalid filter"), 404: None},
+        auth=[],
+    )
     def get(self, request: Request) -> Response:
         # The InputSerializer documents the parameters; parse_search_params applies the same rules
         # without building a serializer per request (this endpoint's latency budget is 15 ms).

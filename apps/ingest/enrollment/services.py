@@ -336,7 +336,7 @@ def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -
     run.progress_done = run.progress_total = size or 0
     run.result = {
         "full_file": outcome.full_file,
-        "alignment_changes": outcome.alignment_changes[:max_listed],
+        "alignment_changes": _with_member_ids(outcome.alignment_changes[:max_listed]),
         "absent_members": [str(pk) for pk in outcome.absent_members[:max_listed]],
         "newly_aligned": len(outcome.newly_aligned),
         "timings_seconds": outcome.timings,
@@ -356,6 +356,14 @@ def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -
         records=outcome.records,
     )
     return run
+
+
+def _with_member_ids(changes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Add the unified member id (MH...) to each alignment change, for people reading the run."""
+    ids = dict(
+        Member.objects.filter(pk__in=[uuid.UUID(c["member"]) for c in changes]).values_list("pk", "member_id")
+    )
+    return [{**change, "member_id": ids.get(uuid.UUID(change["member"]), "")} for change in changes]
 
 
 def applier_reader(applier: Applier) -> Reader834 | None:

@@ -8,7 +8,6 @@ refined here IN PLACE (same objects), which holds whatever the import order.
 
 from config.env import env
 from config.settings.components.drf import OAUTH2_PROVIDER, REST_FRAMEWORK, SPECTACULAR_SETTINGS
-from config.settings.components.security import CONTENT_SECURITY_POLICY
 
 # --- OAuth 2 (django-oauth-toolkit): authorization code + PKCE S256 for mobile apps ------------------
 OAUTH2_PROVIDER.update(
@@ -49,7 +48,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "apps.api.schema.AutoSchema"
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(  # type: ignore[attr-defined]
     {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
@@ -71,6 +70,19 @@ SPECTACULAR_SETTINGS.update(
             "apps.api.schema.document_errors_hook",
         ],
         "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+        # distinct names for choice sets that share a field name ("status") across areas
+        "ENUM_NAME_OVERRIDES": {
+            "AcknowledgmentStatusEnum": ["A", "E", "P", "R"],
+            "CoveragePayerEnum": ["part_d", "medi_cal_rx", "both", "not_covered"],
+            "DocumentStatusEnum": ["pending", "rendering", "ready", "failed"],
+            "AlignmentStatusEnum": [
+                "exclusively_aligned",
+                "misaligned",
+                "medicare_only",
+                "medi_cal_only",
+                "not_enrolled",
+            ],
+        },
     }
 )
 

@@ -23,7 +23,9 @@ def test_lockout_after_repeated_failures(settings, rep_user):
     settings.AXES_FAILURE_LIMIT = 3
     client = Client()
     for _ in range(2):
-        response = client.post("/console/login/", {"username": rep_user.username, "password": "wrong-password"})
+        response = client.post(
+            "/console/login/", {"username": rep_user.username, "password": "wrong-password"}
+        )
         assert response.status_code == 200
     locked = client.post("/console/login/", {"username": rep_user.username, "password": "wrong-password"})
     assert locked.status_code == 429
@@ -40,14 +42,22 @@ def test_success_resets_the_failure_count(settings, rep_user):
     client = Client()
     client.post("/console/login/", {"username": rep_user.username, "password": "wrong-password"})
     client.post("/console/login/", {"username": rep_user.username, "password": "wrong-password"})
-    assert client.post("/console/login/", {"username": rep_user.username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/console/login/", {"username": rep_user.username, "password": PASSWORD}).status_code
+        == 302
+    )
     client.post("/console/logout/")
     for _ in range(2):
-        assert client.post("/console/login/", {"username": rep_user.username, "password": "bad"}).status_code == 200
+        assert (
+            client.post("/console/login/", {"username": rep_user.username, "password": "bad"}).status_code
+            == 200
+        )
 
 
 def test_rep_enrolls_totp_and_then_needs_it(settings, rep_user):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # (production backs off after a wrong code; the test retries at once)
+    settings.OTP_TOTP_THROTTLE_FACTOR = (
+        0  # (production backs off after a wrong code; the test retries at once)
+    )
     client = Client()
     client.force_login(rep_user)
     page = client.get("/console/security/")
@@ -82,5 +92,7 @@ def test_second_step_refuses_an_offsite_next(rep_user):
     device = TOTPDevice.objects.create(user=rep_user, confirmed=True, name="console")
     client = Client()
     client.force_login(rep_user)
-    response = client.post("/console/login/verify/", {"token": _totp(device), "next": "https://evil.example/"})
+    response = client.post(
+        "/console/login/verify/", {"token": _totp(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/console/"

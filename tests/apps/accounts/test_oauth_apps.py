@@ -56,7 +56,9 @@ def test_mobile_app_redirect_must_not_be_plain_http(admin_user):
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_vendor_integration_uses_client_credentials_as_the_vendor(admin_user, vendor_user, live_server, oauth_scopes):
+def test_vendor_integration_uses_client_credentials_as_the_vendor(
+    admin_user, vendor_user, live_server, oauth_scopes
+):
     import requests
 
     client = Client()

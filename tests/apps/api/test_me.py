@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEvent
-from tests.factories.members import aligned_member
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +77,20 @@ def test_me_query_count_is_constant_whatever_the_history(client_for, member_user
     with CaptureQueriesContext(connection) as small:
         client.get(URL)
     # given much more history (old enrollments, PCPs)
-    from tests.factories.members import EnrollmentFactory, PcpAssignmentFactory
-
     import datetime as dt
 
+    from tests.factories.members import EnrollmentFactory, PcpAssignmentFactory
+
     for year in range(2015, 2025):
-        EnrollmentFactory(member=member_user.member, plan=pair.medicare_plan, start_date=dt.date(year, 1, 1),
-                          end_date=dt.date(year, 12, 31))
-        PcpAssignmentFactory(member=member_user.member, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31))
+        EnrollmentFactory(
+            member=member_user.member,
+            plan=pair.medicare_plan,
+            start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 12, 31),
+        )
+        PcpAssignmentFactory(
+            member=member_user.member, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31)
+        )
     with CaptureQueriesContext(connection) as big:
         client.get(URL)
     assert len(big) == len(small)
@@ -130,4 +135,3 @@ def test_misaligned_member_summary_says_why(client_for, pair, other_pair):
     assert body["alignment"]["status"] == "misaligned"
     assert body["alignment"]["reason"]
     assert body["pcp"] is None
-    assert aligned_member  # factory import used by other tests

@@ -31,7 +31,11 @@ def _signed_in_session(base: str, username: str) -> requests.Session:
     session.get(f"{base}/console/login/", timeout=10)
     response = session.post(
         f"{base}/console/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
         headers={"Referer": f"{base}/console/login/"},
         allow_redirects=False,
         timeout=10,
@@ -101,7 +105,9 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     # (a failed exchange burns nothing but that attempt; start a fresh authorization)
     verifier, challenge = _pkce()
     code = up.parse_qs(
-        up.urlparse(_authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]).query
+        up.urlparse(
+            _authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]
+        ).query
     )["code"][0]
     token = requests.post(
         f"{base}/o/token/",
@@ -121,7 +127,9 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     assert 0 < tokens["expires_in"] <= 900
 
     # call the API with the access token
-    me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10)
+    me = requests.get(
+        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
+    )
     assert me.status_code == 200, me.text
     assert me.json()["member_id"] == member_user.member.member_id
     assert AuditEvent.objects.filter(resource="member.summary", actor_id=member_user.pk).count() == 1
@@ -129,16 +137,24 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     # refresh: new pair, the old access token stops working
     refreshed = requests.post(
         f"{base}/o/token/",
-        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": mobile_app.client_id},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": mobile_app.client_id,
+        },
         timeout=10,
     )
     assert refreshed.status_code == 200, refreshed.text
     new = refreshed.json()
     assert new["access_token"] != tokens["access_token"]
-    old = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10)
+    old = requests.get(
+        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
+    )
     assert old.status_code == 401
     assert old.json()["code"] == "not_authenticated"
-    again = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10)
+    again = requests.get(
+        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10
+    )
     assert again.status_code == 200
 
     # revoke: the token is dead at once
@@ -148,7 +164,9 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
         timeout=10,
     )
     assert revoked.status_code == 200
-    after = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10)
+    after = requests.get(
+        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10
+    )
     assert after.status_code == 401
 
 
@@ -180,7 +198,9 @@ def test_replayed_refresh_token_revokes_the_family(live_server, mobile_app, memb
     session = _signed_in_session(base, member_user.username)
     verifier, challenge = _pkce()
     code = up.parse_qs(
-        up.urlparse(_authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]).query
+        up.urlparse(
+            _authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]
+        ).query
     )["code"][0]
     tokens = requests.post(
         f"{base}/o/token/",
@@ -195,15 +215,25 @@ def test_replayed_refresh_token_revokes_the_family(live_server, mobile_app, memb
     ).json()
     first = requests.post(
         f"{base}/o/token/",
-        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": mobile_app.client_id},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": mobile_app.client_id,
+        },
         timeout=10,
     ).json()
     replay = requests.post(
         f"{base}/o/token/",
-        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": mobile_app.client_id},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": mobile_app.client_id,
+        },
         timeout=10,
     )
     assert replay.status_code == 400
     # the stolen-token family is revoked: the legitimate newer access token dies too
-    me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}, timeout=10)
+    me = requests.get(
+        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}, timeout=10
+    )
     assert me.status_code == 401

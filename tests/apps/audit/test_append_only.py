@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(member_user):  # type: ignore[no-untyped-def]
-    return audit_record(actor=member_user, action="view", resource="member.summary", member_id=member_user.member_id)
+    return audit_record(
+        actor=member_user, action="view", resource="member.summary", member_id=member_user.member_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -25,7 +27,11 @@ def event(member_user):  # type: ignore[no-untyped-def]
     ],
 )
 def test_database_refuses_update_and_delete(event, _case, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.resource == "member.summary"
@@ -50,4 +56,7 @@ def test_truncate_is_refused_unless_the_session_allows_it(event):
 def test_inserting_is_allowed(member_user):
     audit_record(actor=member_user, action="view", resource="member.summary")
     audit_record(actor=None, action="view", resource="directory.search")
-    assert list(AuditEvent.objects.order_by("id").values_list("actor_role", flat=True)) == ["member", "anonymous"]
+    assert list(AuditEvent.objects.order_by("id").values_list("actor_role", flat=True)) == [
+        "member",
+        "anonymous",
+    ]

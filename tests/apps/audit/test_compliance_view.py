@@ -26,10 +26,17 @@ def admin_client(admin_user) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def history(member, member_user, rep_user, other_member_user):  # type: ignore[no-untyped-def]
-    audit_record(actor=member_user, action="view", resource="member.summary", member_id=member.pk, channel="api")
-    audit_record(actor=rep_user, action="view", resource="member.console", member_id=member.pk, channel="console")
     audit_record(
-        actor=other_member_user, action="view", resource="member.summary", member_id=other_member_user.member_id
+        actor=member_user, action="view", resource="member.summary", member_id=member.pk, channel="api"
+    )
+    audit_record(
+        actor=rep_user, action="view", resource="member.console", member_id=member.pk, channel="console"
+    )
+    audit_record(
+        actor=other_member_user,
+        action="view",
+        resource="member.summary",
+        member_id=other_member_user.member_id,
     )
 
 
@@ -79,7 +86,9 @@ def test_csv_export_has_every_event_and_is_audited(admin_client, member, history
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r["resource"] for r in rows] == ["member.console", "member.summary"]
     assert {r["member_id"] for r in rows} == {str(member.pk)}
-    assert AuditEvent.objects.filter(resource="audit.events", action="export", member_id=member.pk).count() == 1
+    assert (
+        AuditEvent.objects.filter(resource="audit.events", action="export", member_id=member.pk).count() == 1
+    )
 
 
 @pytest.mark.parametrize("role_fixture", ["rep_user", "member_user", "vendor_user"])

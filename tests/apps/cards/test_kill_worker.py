@@ -38,6 +38,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migration_seeded_rows(django_db_blocker):  # type: ignore[no-untyped-def]
+    """The transactional test's flush also empties rows seeded by data migrations (the OAuth scopes);
+    put them back once this module is done, for the tests that run after it."""
+    yield
+    from apps.accounts.scopes import scopes_seed
+
+    with django_db_blocker.unblock():
+        scopes_seed()
+
+
 def start_worker(queue: str, docs_root: Path, log: Path) -> subprocess.Popen:  # type: ignore[type-arg]
     db = connection.settings_dict
     env = {

@@ -63,7 +63,12 @@ def check(route: Route, role: str, response) -> str | None:  # type: ignore[no-u
 
 def test_console_routes_are_discovered():
     names = {route.name for route in ROUTES}
-    assert {"console:home", "console:member-detail", "console:work-queues", "console:audit-compliance"} <= names
+    assert {
+        "console:home",
+        "console:member-detail",
+        "console:work-queues",
+        "console:audit-compliance",
+    } <= names
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)

@@ -29,14 +29,18 @@ def test_login_page_renders_with_labels(client):
 
 
 def test_rep_logs_in_with_password_and_lands_on_search(client, rep_user):
-    response = client.post("/console/login/", {"username": rep_user.username, "password": "correct horse battery"})
+    response = client.post(
+        "/console/login/", {"username": rep_user.username, "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/console/"
     assert client.get("/console/").status_code == 200
 
 
 def test_member_login_without_next_lands_on_signed_in_page(client, member_user):
-    response = client.post("/console/login/", {"username": member_user.username, "password": "correct horse battery"})
+    response = client.post(
+        "/console/login/", {"username": member_user.username, "password": "correct horse battery"}
+    )
     assert response["Location"] == "/console/signed-in/"
     assert client.get("/console/").status_code == 403
 
@@ -65,7 +69,9 @@ def test_logout_is_post_only(rep_client):
 )
 def test_search_finds_by_each_identifier(rep_client, member, _case, q, dob, found):
     mbi = member.mbi
-    q = q.format(mbi_display=f"{mbi[:4]}-{mbi[4:7]}-{mbi[7:]}", cin=member.medi_cal_cin, member_id=member.member_id)
+    q = q.format(
+        mbi_display=f"{mbi[:4]}-{mbi[4:7]}-{mbi[7:]}", cin=member.medi_cal_cin, member_id=member.member_id
+    )
     response = rep_client.post("/console/search/", {"q": q, "dob": dob}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
@@ -99,7 +105,8 @@ def test_member_page_shows_summary_and_is_audited(rep_client, member, pair):
     response = rep_client.get(f"/console/members/{member.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Rosa" in html and "Martinez" in html
+    assert "Rosa" in html
+    assert "Martinez" in html
     assert pair.medicare_plan.name in html
     assert "Ana Morales, MD" in html
     assert "Jordan Ellis, RN" in html

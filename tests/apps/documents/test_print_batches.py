@@ -171,3 +171,17 @@ def test_batches_are_bounded_by_vendor_size(pair, card_vendor, django_capture_on
         batches = print_batch_close(vendor=card_vendor)
     assert [b.piece_count for b in batches] == [2, 1]
     assert len({b.code for b in batches}) == 2
+
+
+def test_close_batches_command_closes_on_demand(pair, card_vendor, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        id_card_request(member=aligned_member(pair), reason="new_enrollment")
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("documents_close_batches", "--vendor", card_vendor.code, stdout=out)
+    assert f"{card_vendor.code}: ACME-PRINT-" in out.getvalue()
+    assert PrintBatch.objects.get(vendor=card_vendor).status == PrintBatchStatus.READY

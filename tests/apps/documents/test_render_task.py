@@ -174,3 +174,10 @@ def test_requeue_leaves_recent_pending_rows_alone_but_takes_expired_claims(membe
     recent.refresh_from_db()
     assert crashed.status == DocumentStatus.READY
     assert recent.status == DocumentStatus.PENDING
+
+
+def test_render_tasks_are_routed_to_the_render_queue():
+    from config.celery import app
+
+    for name in ("documents.render", "documents.build_print_batch"):
+        assert app.amqp.router.route({}, name)["queue"].name == "render"

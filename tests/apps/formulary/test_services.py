@@ -210,3 +210,33 @@ def test_cdl_file_errors_are_reported(formulary_pair, tmp_path) -> None:
     assert run.status == "failed"
     assert (run.errors[0]["line"], run.errors[0]["field"]) == (2, "EFFECTIVE_FROM")
     assert MediCalRxDrug.objects.count() == 0
+
+
+def test_as_of_answers_from_the_release_in_force_that_day(formulary_pair, tmp_path) -> None:
+    from apps.formulary.selectors import drug_coverage_get
+
+    formulary_import(source="rxnorm", path=SEED_NDJSON)
+    formulary_import(source="partd", path=build_release_zip(tmp_path / "SPUF_2026_20260115.zip"))
+    older_dir = tmp_path / "older"
+    older_dir.mkdir()
+    for txt in SPUF_DIR.glob("*.txt"):
+        data = txt.read_bytes()
+        if "basic" in txt.name:
+            data = data.replace(
+                b"00026408|00000018|2026|1040036|63402030410|4|",
+                b"00026408|00000017|2026|1040036|63402030410|3|",
+            )
+        (older_dir / txt.name.replace("20260115", "20251015")).write_bytes(data)
+    assert formulary_import(source="partd", path=older_dir, contract_year=2026).status == "succeeded"
+    early = drug_coverage_get(pair=formulary_pair, rxcui="1040036", on=dt.date(2026, 1, 10))
+    late = drug_coverage_get(pair=formulary_pair, rxcui="1040036", on=dt.date(2026, 2, 1))
+    now = drug_coverage_get(pair=formulary_pair, rxcui="1040036")
+    assert (early["coverage"]["part_d"]["tier"], early["coverage"]["part_d"]["effective_from"]) == (
+        3,
+        "2026-01-01",
+    )
+    assert (late["coverage"]["part_d"]["tier"], late["coverage"]["part_d"]["effective_from"]) == (
+        4,
+        "2026-01-15",
+    )
+    assert now["coverage"]["part_d"]["tier"] == 4  # the current snapshot

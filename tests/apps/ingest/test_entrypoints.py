@@ -238,6 +238,16 @@ def test_console_work_queues_and_member_panel(lost_coverage_item, rep_user):
     assert "2026-03-31" in html
 
 
+def test_console_import_page_lists_alignment_changes(lost_coverage_item, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+
+    page = client.get(reverse("console:enrollment-import", args=[lost_coverage_item.run_id])).content.decode()
+
+    assert lost_coverage_item.member.member_id in page
+    assert "lost_medi_cal" in page
+
+
 def test_console_as_of_answers_which_plans_on_a_date(lost_coverage_item, rep_user, pair):
     client = Client()
     client.force_login(rep_user)
@@ -340,3 +350,23 @@ def test_only_failed_runs_can_be_retried(pair, import_834):
     run = import_834(pair.medicare_plan, build_834([Member834("S1", mbi=identifiers.mbi())]))
     with pytest.raises(ValidationFailed):
         import_834_retry(run=run)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_the_import_transaction_is_open(settings):
+    from django.db import transaction
+
+    from apps.ingest.enrollment.services import _Progress
+    from tests.factories.plans import DsnpPlanFactory
+
+    run = import_834_create(plan=DsnpPlanFactory(), source=io.BytesIO(b"ISA"), name="x.834")
+    progress = _Progress(run.pk, 1000)
+    with transaction.atomic():
+        progress(5000, 400)  # written through a second connection, committed on its own
+        transaction.set_rollback(True)  # the import transaction fails: the progress stays
+    progress.close()
+
+    assert ImportRun.objects.filter(pk=run.pk).values_list("progress_done", "progress_total").get() == (
+        400,
+        1000,
+    )

@@ -124,6 +124,7 @@ def test_termination_keeps_history_and_queues_the_member(pair, import_834):
         pair.parent,
     )
     assert run.result["alignment_changes"][0]["kind"] == "lost_medi_cal"
+    assert run.result["alignment_changes"][0]["member_id"] == member.member_id
 
 
 def test_enrollment_in_another_plan_makes_the_member_misaligned(pair, other_pair, import_834):

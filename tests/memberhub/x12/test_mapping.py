@@ -109,3 +109,17 @@ def test_impossible_values_refuse_the_record(_case, old, new, code):
 
     assert change is None
     assert [i.code for i in issues] == [code]
+
+
+def test_a_change_whose_coverages_are_all_terminated_is_a_termination():
+    member = _members(
+        "samples/834_deident_term.txt",
+        (b"INS*Y*18*024*XN*T*C**FT~\nREF*0F*M000010", b"INS*Y*18*001*XN*T*C**FT~\nREF*0F*M000010"),
+    )[0]
+    assert member.maintenance_type == "001"
+
+    change, issues = member_change_from_record(member, side="medicare", sequence=1, today=TODAY)
+
+    assert issues == []
+    assert change is not None
+    assert (change.maintenance_type, change.end_date) == ("024", date(2026, 3, 31))

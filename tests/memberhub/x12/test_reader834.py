@@ -494,3 +494,9 @@ def test_a_large_stream_is_read_member_by_member():
     assert isinstance(rest[-3], TransactionEnd)
     assert rest[-3].member_count == 3000
     assert sum(isinstance(e, TransactionHeader) for e in rest) == 0
+
+
+def test_record_messages_do_not_quote_bad_dates():
+    bad_date = _read("bad_records.834").members[2]
+
+    assert all("19410231" not in issue.message for issue in bad_date.issues)
