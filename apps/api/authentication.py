@@ -58,7 +58,7 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
         if raw is None:
             return None
         token = (
-            AccessToken.objects.select_related("user", "application")
+            AccessToken.objects.select_related("user")
             .filter(token_checksum=hashlib.sha256(raw.encode("utf-8")).hexdigest())
             .first()
         )

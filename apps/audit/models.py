@@ -21,9 +21,8 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_username = models.CharField(max_length=150, blank=True)
     actor_role = models.CharField(max_length=10, blank=True)
-    member_id = models.UUIDField(
-        null=True, blank=True, db_index=True, help_text="members.Member pk (not the MBI)"
-    )
+    # indexed through (member_id, occurred_at) below: one index less to maintain on every insert
+    member_id = models.UUIDField(null=True, blank=True, help_text="members.Member pk (not the MBI)")
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     resource = models.CharField(max_length=80, help_text="e.g. member.summary, card.pdf, case")
     resource_id = models.CharField(max_length=64, blank=True)

@@ -229,13 +229,17 @@ def _name_search(
         for token in tokens:
             # trigram word similarity, or (trigrams are weak on swapped letters in short names) an edit
             # distance of 1-2 among the keys with the same first letter
+            maxd = 2 if len(token) >= 5 else 1
             db.execute(
-                "SELECT name_key, word_similarity(%(t)s, name_key) AS s, levenshtein(name_key, %(t)s) AS d "
+                "SELECT name_key, word_similarity(%(t)s, name_key) AS s, "
+                "levenshtein_less_equal(name_key, %(t)s, %(maxd)s) AS d "
                 "FROM directory_unifiednamekey WHERE pair_id = %(p)s AND (name_key %%> %(t)s OR "
-                "(name_key LIKE %(first)s AND levenshtein(name_key, %(t)s) <= %(maxd)s)) "
+                "(name_key LIKE %(first)s AND length(name_key) BETWEEN %(lo)s AND %(hi)s "
+                "AND levenshtein_less_equal(name_key, %(t)s, %(maxd)s) <= %(maxd)s)) "
                 "ORDER BY d, s DESC, name_key LIMIT 3",
-                {"t": token, "p": pair.pk, "first": token[0] + "%", "maxd": 2 if len(token) >= 5 else 1},
-            )
+                {"t": token, "p": pair.pk, "first": token[0] + "%", "maxd": maxd,
+                 "lo": len(token) - maxd, "hi": len(token) + maxd},
+            )  # fmt: skip
             found = [
                 (key, max(float(sim), 1 - dist / max(len(key), len(token))))
                 for key, sim, dist in db.fetchall()

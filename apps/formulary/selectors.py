@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import weakref
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -182,6 +183,34 @@ def drug_facts(row: dict[str, Any]) -> DrugFacts:
 DRUG_FIELDS = ("rxcui", "name", "ingredient_key", "strength", "dose_form", "is_brand", "brand_name", "tty")
 
 
+# --------------------------------------------------------------------------- prepared statements
+
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_NAMED_PARAM_RE = re.compile(r"%\((\w+)\)s")
+
+
+def _to_positional(sql: str, order: list[str]) -> str:
+    """``%(name)s`` placeholders -> ``$n`` in ``order`` (for PREPARE)."""
+    return _NAMED_PARAM_RE.sub(lambda m: f"${order.index(m.group(1)) + 1}", sql)
+
+
+def _fetch_prepared(
+    name: str, types: str, body: str, args: list[Any]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a hot read as a server-side prepared statement (prepared once per connection), so
+    PostgreSQL skips planning it on every request (planning cost more than executing these)."""
+    connection.ensure_connection()
+    done = _prepared.setdefault(connection.connection, set())
+    with connection.cursor() as cursor:
+        if name not in done:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f"PREPARE {name} ({types}) AS {body}")
+            done.add(name)
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(args))})", args)  # noqa: S608
+        return [c.name for c in cursor.description or []], cursor.fetchall()
+
+
 _DRUG_JSON = (
     "json_build_array(d.name, d.ingredient_key, d.strength, d.dose_form, d.is_brand, d.brand_name, d.tty)"
 )
@@ -252,6 +281,12 @@ WHERE %(costs)s AND i.snapshot_id = sf.p_id AND i.contract_id = %(c)s AND i.plan
 ORDER BY 1, 2, 4, 5
 """  # noqa: S608 - no user text is formatted in
 
+_BUNDLE_ORDER = ["current", "year", "p", "m", "c", "pl", "seg", "f", "one", "rx1", "all", "rx", "on", "costs"]
+_BUNDLE_TYPES = (
+    "boolean, integer, uuid, uuid, text, text, text, text, boolean, text, boolean, text[], date, boolean"
+)
+_BUNDLE_PREPARED = _to_positional(_BUNDLE_SQL, _BUNDLE_ORDER)
+
 
 def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
@@ -298,9 +333,14 @@ def coverage_bundle(
         "on": on,
         "costs": with_costs,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_BUNDLE_SQL, params)
-        rows = cursor.fetchall()
+    if rxcui is not None:  # the hot one-drug read: prepared once per connection
+        _cols, rows = _fetch_prepared(
+            "formulary_bundle_v1", _BUNDLE_TYPES, _BUNDLE_PREPARED, [params[k] for k in _BUNDLE_ORDER]
+        )
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_BUNDLE_SQL, params)
+            rows = cursor.fetchall()
     part_d: dict[str, PartDEntry] = {}
     supplemental: dict[str, PartDEntry] = {}
     medi_cal: dict[str, tuple[MediCalRxEntry, dict[str, Any]]] = {}
@@ -683,6 +723,8 @@ ORDER BY (search_text LIKE %s) DESC, length(search_text), search_text, rxcui
 LIMIT %s
 """
 
+_SEARCH_PREPARED = _SEARCH_SQL.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
+
 _CORRECTIONS_SQL = """
 SELECT t.tok, w.word
 FROM unnest(%s::text[]) AS t(tok)
@@ -698,10 +740,11 @@ def _tsquery(tokens: list[list[str]]) -> str:
 
 
 def _run_search(tokens: list[list[str]], prefix: str, limit: int) -> list[dict[str, Any]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_SEARCH_SQL, [_tsquery(tokens), prefix.replace("%", "") + "%", limit])
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    columns, rows = _fetch_prepared(
+        "formulary_search_v1", "text, text, integer", _SEARCH_PREPARED,
+        [_tsquery(tokens), prefix.replace("%", "") + "%", limit],
+    )  # fmt: skip
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _name_matches(text: str, limit: int) -> list[dict[str, Any]]:

@@ -99,3 +99,10 @@ CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CORS_ALLOW_CREDENTIALS = False
 CORS_URLS_REGEX = r"^/(api|o|fhir)/.*$"
+
+# Swagger UI assets (drf-spectacular-sidecar) are served as static files of our own origin.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "apps.api.staticfiles.SidecarFinder",
+]

@@ -99,6 +99,14 @@ def test_schema_and_swagger_ui_are_served(client, oauth_scopes):
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn.jsdelivr.net" not in html  # self-hosted assets (CSP: script-src 'self')
+    assert "<script>" not in html.replace(" ", "")  # no inline script (the init script is its own response)
+    init = client.get("/api/docs/?script=")
+    assert init.status_code == 200
+    assert "SwaggerUIBundle" in init.content.decode()
+    from django.contrib.staticfiles import finders
+
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}")
 
 
 def test_unknown_api_paths_answer_json_404(client):

@@ -157,3 +157,36 @@ def test_failing_panel_is_contained_and_logged(rep_client, member, monkeypatch, 
     html = rep_client.get(f"/console/members/{member.pk}/").content.decode()
     assert 'data-panel-error="cards"' in html
     assert "console panel cards failed" in caplog.text
+
+
+def test_search_query_count_is_constant(rep_client, pair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(3):
+        aligned_member(pair, first_name=f"Ana{i}", last_name="Lopez", date_of_birth=dt.date(1950, 6, 15))
+    with CaptureQueriesContext(connection) as few:
+        rep_client.post("/console/search/", {"q": "lopez", "dob": "1950-06-15"})
+    for i in range(12):
+        aligned_member(pair, first_name=f"Bea{i}", last_name="Lopez", date_of_birth=dt.date(1950, 6, 15))
+    with CaptureQueriesContext(connection) as many:
+        html = rep_client.post("/console/search/", {"q": "lopez", "dob": "1950-06-15"}).content.decode()
+    assert html.count("data-member-link") == 15
+    assert len(many) == len(few)
+
+
+def test_staff_summary_query_count_is_constant(client_for, member, rep_user, pair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.members import PcpAssignmentFactory
+
+    client = client_for(rep_user)
+    url = f"/api/v1/members/{member.pk}/summary"
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for year in range(2010, 2025):
+        PcpAssignmentFactory(member=member, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31))
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)
