@@ -207,7 +207,7 @@ def _fetch_prepared(
             if cursor.fetchone() is None:
                 cursor.execute(f"PREPARE {name} ({types}) AS {body}")
             done.add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(args))})", args)  # noqa: S608
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(args))})", args)
         return [c.name for c in cursor.description or []], cursor.fetchall()
 
 
@@ -732,6 +732,7 @@ CROSS JOIN LATERAL (
     SELECT word FROM formulary_drugword WHERE word %% t.tok ORDER BY word <-> t.tok, word LIMIT 3
 ) AS w
 """
+_CORRECTIONS_PREPARED = _CORRECTIONS_SQL.replace("%s", "$1").replace("%%", "%")
 
 
 def _tsquery(tokens: list[list[str]]) -> str:
@@ -756,12 +757,11 @@ def _name_matches(text: str, limit: int) -> list[dict[str, Any]]:
     fixable = [t for t in tokens if t.isalpha() and len(t) >= 4]
     if len(rows) >= limit or not fixable:
         return rows
-    with connection.cursor() as cursor:
-        cursor.execute(_CORRECTIONS_SQL, [fixable])
-        corrections: dict[str, list[str]] = {}
-        for tok, word in cursor.fetchall():
-            if word != tok:
-                corrections.setdefault(tok, []).append(word)
+    _cols, found = _fetch_prepared("formulary_corrections_v1", "text[]", _CORRECTIONS_PREPARED, [fixable])
+    corrections: dict[str, list[str]] = {}
+    for tok, word in found:
+        if word != tok:
+            corrections.setdefault(tok, []).append(word)
     if not corrections:
         return rows
     seen = {r["rxcui"] for r in rows}
@@ -774,6 +774,7 @@ SELECT rxcui, status, primary_payer, secondary_payer, tier, has_prior_authorizat
        has_quantity_limit, medi_cal_code_1
 FROM formulary_unifiedcoverage WHERE pair_id = %s AND rxcui = ANY(%s)
 """
+_PAIR_COVERAGE_PREPARED = _PAIR_COVERAGE_SQL.replace("%s", "$1", 1).replace("%s", "$2", 1)
 
 
 def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> dict[str, Any]:
@@ -795,10 +796,13 @@ def drug_search(*, pair: AlignedPlanPair, q: str, limit: int | None = None) -> d
         rows = _name_matches(text, limit)
     coverage: dict[str, dict[str, Any]] = {}
     if rows:
-        with connection.cursor() as cursor:
-            cursor.execute(_PAIR_COVERAGE_SQL, [pair.pk, [r["rxcui"] for r in rows]])
-            columns = [c.name for c in cursor.description]
-            coverage = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+        columns, found_rows = _fetch_prepared(
+            "formulary_pair_coverage_v1",
+            "uuid, text[]",
+            _PAIR_COVERAGE_PREPARED,
+            [pair.pk, [r["rxcui"] for r in rows]],
+        )
+        coverage = {row[0]: dict(zip(columns, row, strict=True)) for row in found_rows}
     schedules = formulary_schedules()
     by_rxcui = {r["rxcui"]: r for r in rows}
     groups = group_by_ingredient_strength(
@@ -846,6 +850,12 @@ JOIN plans_plan pl ON pl.id = e.plan_id AND pl.kind = 'medicare_dsnp'
 WHERE e.member_id = %s AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s) AND p.plan_year = %s
 ORDER BY p.code LIMIT 1
 """
+_MEMBER_PAIR_PREPARED = (
+    _MEMBER_PAIR_SQL.replace("%s", "$1", 1)
+    .replace("%s", "$2", 1)
+    .replace("%s", "$2", 1)
+    .replace("%s", "$3", 1)
+)
 
 
 def member_formulary_pair(*, member: Any, on: dt.date | None = None) -> AlignedPlanPair | None:
@@ -853,10 +863,10 @@ def member_formulary_pair(*, member: Any, on: dt.date | None = None) -> AlignedP
     is enrolled in that day, for that plan year (the Part D plan decides the formulary; Medi-Cal Rx
     is statewide)."""
     on = on or today()
-    with connection.cursor() as cursor:
-        cursor.execute(_MEMBER_PAIR_SQL, [member.pk, on, on, on.year])
-        row = cursor.fetchone()
-    return None if row is None else pair_get(code=row[0])
+    _cols, rows = _fetch_prepared(
+        "formulary_member_pair_v1", "uuid, date, integer", _MEMBER_PAIR_PREPARED, [member.pk, on, on.year]
+    )
+    return pair_get(code=rows[0][0]) if rows else None
 
 
 _pair_cache: dict[str, tuple[float, AlignedPlanPair]] = {}
