@@ -62,6 +62,26 @@ def letter_request(case: Case, kind: str) -> tuple[str, dict[str, Any]] | None:
             "expedited": case.priority == enums.Priority.EXPEDITED,
             "decision_due_on": _day(case.due_at),
         }
+    if kind == CaseLetter.Kind.FAST_COMPLAINT_RIGHTS:
+        # expedite refused: the right to an expedited grievance + the standard clock (422.631(c)-(d), 422.630(d))
+        if case_kind is enums.CaseKind.GRIEVANCE or case.due_at is None:
+            return None
+        return "expedite_refused", {
+            "case_id": str(case.pk),
+            "case_kind": _CASE_KIND_WORDS[case_kind],
+            "received_on": _day(case.received_at),
+            "decision_due_on": _day(case.due_at),
+            "reason": case.expedite_refusal_reason,
+        }
+    if kind == CaseLetter.Kind.ROUTED_OUT:
+        if not case.routed_out_programs:
+            return None
+        return "part_d_routed_out", {
+            "case_id": str(case.pk),
+            "received_on": _day(case.received_at),
+            "service": case.service_description,
+            "rest_stays": case.status != enums.Status.ROUTED_OUT,
+        }
     if kind == CaseLetter.Kind.EXTENSION:
         last = case.extensions.order_by("-created_at").first()
         if last is None:

@@ -350,6 +350,7 @@ def case_intake(
                 to_status=Status.ROUTED_OUT,
                 request=request,
             )
+        if case.routed_out_programs:  # wholly or partly: the member hears where the Part D part went
             case_letter_issue(case=case, kind=CaseLetter.Kind.ROUTED_OUT, actor=actor, event=_event)
     return case
 

@@ -23,6 +23,8 @@ class NoticeKindChoices(models.TextChoices):
     PCP_CHANGE_CONFIRMATION = NoticeKind.PCP_CHANGE_CONFIRMATION.value, "PCP change confirmation"
     CARD_MAILED = NoticeKind.CARD_MAILED.value, "Card mailed"
     MISALIGNMENT_OUTREACH = NoticeKind.MISALIGNMENT_OUTREACH.value, "Misalignment outreach"
+    EXPEDITE_REFUSED = NoticeKind.EXPEDITE_REFUSED.value, "Right to make a fast complaint (expedite refused)"
+    PART_D_ROUTED_OUT = NoticeKind.PART_D_ROUTED_OUT.value, "Part D request sent to the Part D process"
 
 
 class Notice(BaseModel):

@@ -19,10 +19,12 @@ from memberhub.notices.context import (
     AppealDecisionContext,
     CardMailedContext,
     CoverageDecisionContext,
+    ExpediteRefusedContext,
     ExtensionContext,
     GrievanceResolutionContext,
     KindContext,
     MisalignmentContext,
+    PartDRoutedOutContext,
     PcpChangeContext,
     PlanPairInfo,
     Recipient,
@@ -199,6 +201,34 @@ def _misalignment(ctx: MisalignmentContext, config: NoticeConfig) -> KindValues:
     )
 
 
+def _expedite_refused(ctx: ExpediteRefusedContext, config: NoticeConfig) -> KindValues:
+    flags = {ctx.case_kind}
+    if ctx.reason:
+        flags.add("has_reason")
+    return KindValues(
+        values={
+            "case_kind": "@case_kind." + ctx.case_kind,
+            "received_date": ctx.received_on,
+            "decision_due_date": ctx.decision_due_on,
+            "reason": ctx.reason,
+            "expedited_grievance_hours": str(config.appeal_rights.expedited_grievance_hours),
+        },
+        flags=flags,
+    )
+
+
+def _part_d_routed_out(ctx: PartDRoutedOutContext, config: NoticeConfig) -> KindValues:
+    flags = set()
+    values: dict[str, object] = {"received_date": ctx.received_on, "service": ctx.service}
+    if ctx.service:
+        flags.add("has_service")
+    if ctx.rest_stays:
+        flags.add("rest_stays")
+    if ctx.part_d_phone:
+        values["part_d_phone"] = ctx.part_d_phone  # else the pair's pharmacy help line (engine default)
+    return KindValues(values=values, flags=flags)
+
+
 _BUILDERS: dict[NoticeKind, Callable[[object, NoticeConfig], KindValues]] = {
     NoticeKind.WELCOME: _welcome,  # type: ignore[dict-item]
     NoticeKind.ANNUAL_NOTICE_OF_CHANGES: _anoc,  # type: ignore[dict-item]
@@ -210,6 +240,8 @@ _BUILDERS: dict[NoticeKind, Callable[[object, NoticeConfig], KindValues]] = {
     NoticeKind.PCP_CHANGE_CONFIRMATION: _pcp_change,  # type: ignore[dict-item]
     NoticeKind.CARD_MAILED: _card_mailed,  # type: ignore[dict-item]
     NoticeKind.MISALIGNMENT_OUTREACH: _misalignment,  # type: ignore[dict-item]
+    NoticeKind.EXPEDITE_REFUSED: _expedite_refused,  # type: ignore[dict-item]
+    NoticeKind.PART_D_ROUTED_OUT: _part_d_routed_out,  # type: ignore[dict-item]
 }
 
 
@@ -300,6 +332,8 @@ def notice_content_build(
         "member_services_phone": phones.get("member_services", ""),
         "tty": phones["tty"],
         "notice_date": issued_on,
+        # the Part D process's line (coverage determinations, redeterminations, Part D complaints)
+        "part_d_phone": phones.get("pharmacy_help") or phones.get("member_services", ""),
         **built.values,
     }
     values = _localize(raw_values, catalog)

@@ -142,6 +142,28 @@ class MisalignmentContext:
     medi_cal_plan_name: str
 
 
+@dataclass(frozen=True)
+class ExpediteRefusedContext:
+    """A request for fast (expedited) handling was refused: the case runs on the standard clock."""
+
+    case_id: str
+    case_kind: str  # coverage_request | appeal
+    received_on: date
+    decision_due_on: date  # the standard clock's due date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PartDRoutedOutContext:
+    """A Part D request was sent to the separate Part D process (not the integrated one)."""
+
+    case_id: str
+    received_on: date
+    service: str = ""
+    part_d_phone: str = ""  # default: the pair's pharmacy help line
+    rest_stays: bool = False  # the non-Part D part of the request stays in the integrated process
+
+
 KindContext = (
     WelcomeContext
     | AnnualNoticeContext
@@ -153,6 +175,8 @@ KindContext = (
     | PcpChangeContext
     | CardMailedContext
     | MisalignmentContext
+    | ExpediteRefusedContext
+    | PartDRoutedOutContext
 )
 
 DECISIONS = ("denied", "partially_denied", "reduced", "stopped", "suspended", "changed")
@@ -386,6 +410,26 @@ def _misalignment(f: _Fields) -> MisalignmentContext:
     )
 
 
+def _expedite_refused(f: _Fields) -> ExpediteRefusedContext:
+    return ExpediteRefusedContext(
+        case_id=f.str_("case_id"),
+        case_kind=f.str_("case_kind", choices=("coverage_request", "appeal")),
+        received_on=f.date_("received_on") or date.min,
+        decision_due_on=f.date_("decision_due_on") or date.min,
+        reason=f.str_("reason", required=False),
+    )
+
+
+def _part_d_routed_out(f: _Fields) -> PartDRoutedOutContext:
+    return PartDRoutedOutContext(
+        case_id=f.str_("case_id"),
+        received_on=f.date_("received_on") or date.min,
+        service=f.str_("service", required=False),
+        part_d_phone=f.str_("part_d_phone", required=False),
+        rest_stays=f.bool_("rest_stays"),
+    )
+
+
 _PARSERS: dict[NoticeKind, Callable[[_Fields], Any]] = {
     NoticeKind.WELCOME: _welcome,
     NoticeKind.ANNUAL_NOTICE_OF_CHANGES: _anoc,
@@ -397,6 +441,8 @@ _PARSERS: dict[NoticeKind, Callable[[_Fields], Any]] = {
     NoticeKind.PCP_CHANGE_CONFIRMATION: _pcp_change,
     NoticeKind.CARD_MAILED: _card_mailed,
     NoticeKind.MISALIGNMENT_OUTREACH: _misalignment,
+    NoticeKind.EXPEDITE_REFUSED: _expedite_refused,
+    NoticeKind.PART_D_ROUTED_OUT: _part_d_routed_out,
 }
 
 #: Context fields that identify "the same notice": one notice per (member, kind, these values).
@@ -411,6 +457,8 @@ IDENTITY_FIELDS: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.PCP_CHANGE_CONFIRMATION: ("assignment_id",),
     NoticeKind.CARD_MAILED: ("card_id",),
     NoticeKind.MISALIGNMENT_OUTREACH: ("detected_on",),
+    NoticeKind.EXPEDITE_REFUSED: ("case_id",),
+    NoticeKind.PART_D_ROUTED_OUT: ("case_id",),
 }
 
 

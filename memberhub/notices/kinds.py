@@ -18,6 +18,8 @@ class NoticeKind(StrEnum):
     PCP_CHANGE_CONFIRMATION = "pcp_change_confirmation"
     CARD_MAILED = "card_mailed"
     MISALIGNMENT_OUTREACH = "misalignment_outreach"
+    EXPEDITE_REFUSED = "expedite_refused"
+    PART_D_ROUTED_OUT = "part_d_routed_out"
 
 
 class NoticeFormat(StrEnum):
@@ -59,6 +61,8 @@ def kind_value_message_keys(kind: NoticeKind) -> set[str]:
         }
     if kind == NoticeKind.EXTENSION:
         return {f"case_kind.{k}" for k in ("coverage_request", "appeal", "grievance")}
+    if kind == NoticeKind.EXPEDITE_REFUSED:
+        return {f"case_kind.{k}" for k in ("coverage_request", "appeal")}
     if kind == NoticeKind.ANNUAL_NOTICE_OF_CHANGES:
         return {"changes.program", "changes.topic", "changes.current", "changes.next"}
     return set()

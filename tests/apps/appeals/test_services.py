@@ -68,7 +68,7 @@ def test_part_d_request_is_routed_out_without_a_clock(make_case):
     assert case.due_at is None
     assert case.clock_state == "stopped"
     assert "Part 423" in case.routing_note
-    assert list(case.events.values_list("kind", flat=True)) == ["received", "routed_out"]
+    assert list(case.events.values_list("kind", flat=True)) == ["received", "routed_out", "letter_issued"]
 
 
 def test_mixed_request_keeps_integrated_part_and_notes_part_d(make_case):
@@ -428,3 +428,70 @@ def test_withdrawal_ends_continued_benefits(make_case, rep_user):
     )
     case = case_transition(case=case, target="withdrawn", actor=rep_user, now=la(2026, 3, 4, 10))
     assert (case.continuation_ends_on, case.continuation_end_reason) == (dt.date(2026, 3, 4), "withdrawn")
+
+
+def test_refused_expedite_sends_the_fast_complaint_letter_with_the_standard_clock(make_case):
+    from apps.notices.models import Notice
+
+    # given a member's coverage request asked to be expedited and refused
+    case = make_case(
+        kind="organization_determination",
+        programs=["medicare_a_b"],
+        expedited_requested=True,
+        expedited_granted=False,
+        expedite_refusal_reason="No risk to health shown",
+    )
+    # then the member gets the letter about the right to a fast complaint, with the standard due date
+    letter = case.letters.get(kind="fast_complaint_rights")
+    assert letter.notice_kind == "expedite_refused"
+    notice = Notice.objects.get(pk=letter.notice_id)
+    assert notice.kind == "expedite_refused"
+    assert notice.context["case_kind"] == "coverage_request"
+    assert notice.context["decision_due_on"] == case.due_at.astimezone(LA).date().isoformat()
+    assert notice.context["reason"] == "No risk to health shown"
+    assert notice.by_mail  # requires paper
+    assert "fast complaint" in notice.title
+    assert case.events.filter(kind="letter_issued", detail__notice_kind="expedite_refused").exists()
+    assert not case.events.filter(kind="letter_failed").exists()
+
+
+def test_granted_expedite_sends_no_fast_complaint_letter(make_case):
+    case = make_case(
+        kind="organization_determination",
+        programs=["medicare_a_b"],
+        expedited_requested=True,
+        expedited_granted=True,
+    )
+    assert not case.letters.filter(kind="fast_complaint_rights").exists()
+
+
+def test_part_d_request_routed_out_sends_the_part_d_letter(make_case, pair):
+    from apps.notices.models import Notice
+
+    # given the D-SNP's Part D pharmacy line
+    pair.medicare_plan.phone_pharmacy_help = "1-800-555-0177"
+    pair.medicare_plan.save(update_fields=["phone_pharmacy_help"])
+    # when a Part D request is logged
+    case = make_case(
+        kind="organization_determination", programs=["part_d"], service_description="Eliquis 5 mg"
+    )
+    # then the member is told it went to the Part D process, with its phone
+    letter = case.letters.get(kind="routed_out")
+    notice = Notice.objects.get(pk=letter.notice_id)
+    assert notice.kind == "part_d_routed_out"
+    assert notice.context["rest_stays"] is False
+    text = " ".join(
+        b.get("text", "") + " " + " ".join(" ".join(r) for r in b.get("rows", []))
+        for b in notice.document.content["blocks"]
+    )
+    assert "Part D pharmacy line at 1-800-555-0177" in text
+    assert "Eliquis 5 mg" in text
+
+
+def test_mixed_request_sends_the_part_d_letter_and_keeps_the_rest(make_case):
+    from apps.notices.models import Notice
+
+    case = make_case(kind="organization_determination", programs=["medicare_a_b", "part_d"])
+    notice = Notice.objects.get(pk=case.letters.get(kind="routed_out").notice_id)
+    assert notice.context["rest_stays"] is True
+    assert case.status == "received"

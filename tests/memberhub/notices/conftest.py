@@ -120,6 +120,19 @@ CONTEXTS = {
         "medicare_plan_name": "Other Medicare Advantage HMO",
         "medi_cal_plan_name": "Acme Medi-Cal Los Angeles",
     },
+    "expedite_refused": {
+        "case_id": "case-6",
+        "case_kind": "appeal",
+        "received_on": "2026-03-01",
+        "decision_due_on": "2026-03-31",
+        "reason": "Your doctor did not say waiting could harm your health.",
+    },
+    "part_d_routed_out": {
+        "case_id": "case-7",
+        "received_on": "2026-03-01",
+        "service": "Eliquis 5 mg",
+        "part_d_phone": "1-800-555-0177",
+    },
 }
 
 

@@ -81,6 +81,28 @@ KEY_FACTS = {
         "You are never required",
     ],
     ("misalignment_outreach", "es"): ["ya no coinciden", "Other Medicare Advantage HMO", "Nunca se le exige"],
+    ("expedite_refused", "en"): [
+        "right to make a fast complaint",
+        "On March 1, 2026 you asked us to decide your appeal fast",
+        "standard timeline",
+        "by March 31, 2026",
+        "within 24 hours",
+        "did not say waiting",
+    ],
+    ("expedite_refused", "es"): [
+        "queja rápida",
+        "El 1 de marzo de 2026",
+        "plazo estándar",
+        "el 31 de marzo de 2026",
+        "24 horas",
+    ],
+    ("part_d_routed_out", "en"): [
+        "Part D process",
+        "Eliquis 5 mg",
+        "March 1, 2026",
+        "Part D pharmacy line at 1-800-555-0177",
+    ],
+    ("part_d_routed_out", "es"): ["proceso de la Parte D", "Eliquis 5 mg", "1 de marzo de 2026", "1-800-555-0177"],
 }
 
 
@@ -401,3 +423,55 @@ def test_bcp47_spanish_member_gets_spanish_letter(notice_config, recipient, pair
     )
     assert content.language == "es"
     assert content.language_fallback is False
+
+
+def test_expedite_refused_is_due_three_days_after_receipt_and_has_no_reason_line_without_one(
+    notice_config, recipient, pair, contexts, issued_on
+):
+    context = contexts["expedite_refused"]
+    del context["reason"]
+    content = notice_content_build(
+        kind=NoticeKind.EXPEDITE_REFUSED,
+        recipient=recipient,
+        pair=pair,
+        context=context,
+        config=notice_config,
+        issued_on=issued_on,
+    )
+    assert content.due_on == date(2026, 3, 4)
+    assert "Why:" not in content.plain_text()
+
+
+def test_expedite_refused_refuses_a_grievance_case_kind(notice_config, recipient, pair, contexts, issued_on):
+    context = {**contexts["expedite_refused"], "case_kind": "grievance"}
+    with pytest.raises(NoticeContextError) as exc:
+        notice_content_build(
+            kind=NoticeKind.EXPEDITE_REFUSED,
+            recipient=recipient,
+            pair=pair,
+            context=context,
+            config=notice_config,
+            issued_on=issued_on,
+        )
+    assert "case_kind" in exc.value.extra["fields"]
+
+
+def test_part_d_routed_out_prints_the_pairs_pharmacy_line_by_default(
+    notice_config, recipient, pair, contexts, issued_on
+):
+    # given a pair whose Part D pharmacy help line is known and a context without a phone
+    pair = replace(pair, phones={**pair.phones, "pharmacy_help": "1-800-555-0188"})
+    context = {k: v for k, v in contexts["part_d_routed_out"].items() if k != "part_d_phone"}
+    context["rest_stays"] = True
+    content = notice_content_build(
+        kind=NoticeKind.PART_D_ROUTED_OUT,
+        recipient=recipient,
+        pair=pair,
+        context=context,
+        config=notice_config,
+        issued_on=issued_on,
+    )
+    text = content.plain_text()
+    assert "Part D pharmacy line at 1-800-555-0188" in text
+    assert "We are still handling that part" in text
+    assert content.due_on == date(2026, 3, 6)
