@@ -8,6 +8,7 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -582,6 +583,7 @@ def print_batch_acknowledge(
             batch.pieces.filter(status=MailPieceStatus.BATCHED).update(
                 status=MailPieceStatus.ACKNOWLEDGED, printed_at=now
             )
+            transaction.on_commit(partial(_card_mailed_notices_schedule, batch.pk), robust=True)
             audit_record(
                 actor=user,
                 action="update",
@@ -599,6 +601,16 @@ def print_batch_acknowledge(
             received=mismatch["received"],
         )
     return batch
+
+
+def _card_mailed_notices_schedule(batch_id: uuid.UUID) -> None:
+    """Post-commit: the notices area tells members whose card is in the batch that it was mailed.
+    Lazy import (documents does not depend on notices); a failure never undoes the acknowledgement."""
+    try:
+        from apps.notices.tasks import card_mailed_for_batch_task
+    except ImportError:  # pragma: no cover - notices not installed
+        return
+    card_mailed_for_batch_task.delay(str(batch_id))
 
 
 @transaction.atomic

@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from apps.documents.models import Document
+from apps.documents.models import Document, MailPiece, MailPieceStatus
 from apps.documents.services import document_request, mail_piece_queue
 from apps.documents.storage import storage_put
-from apps.members.models import Member
+from apps.members.models import Member, PcpAssignment
 from apps.members.selectors import enrollments_on, member_current_pair
 from apps.notices.conf import notice_config
 from apps.notices.error_codes import NoticeErrorCode
@@ -352,3 +352,80 @@ def notice_mark_viewed(*, notice: Notice) -> None:
         now = timezone.now()
         Notice.objects.filter(pk=notice.pk, member_viewed_at__isnull=True).update(member_viewed_at=now)
         notice.member_viewed_at = now
+
+
+# ------------------------------------------------------------------------------ automatic notices
+
+
+#: documents.MailPiece.kind of a card mailing (carrier letter + card; the card is the primary document).
+CARD_PIECE_KIND = "id_card"
+
+
+def card_mailed_notices_issue(*, batch_id: Any) -> int:
+    """The vendor acknowledged a print batch: tell each member whose card is in it that it was mailed.
+
+    Only when the member's delivery preference gives them electronic notices (a paper letter saying the
+    card is in the mail would travel with the card); ``notice_issue`` routes it (a member who chose
+    "both" also gets it by mail). One notice per card document (identity ``card_id``), so a re-mailed
+    card or a repeated acknowledgement sends nothing twice. A refused notice is logged and skipped.
+    Returns the number of card pieces with a card_mailed notice.
+    """
+    policy = notice_config().policy(NoticeKind.CARD_MAILED)
+    pieces = (
+        MailPiece.objects.filter(
+            batch_id=batch_id, kind=CARD_PIECE_KIND, status=MailPieceStatus.ACKNOWLEDGED
+        )
+        .select_related("member")
+        .order_by("sequence")
+    )
+    issued = 0
+    for piece in pieces:
+        member = piece.member
+        route = notice_delivery_route(policy=policy, preference=notice_delivery_preference(member=member))
+        if not route.electronic:
+            continue
+        mailed_on = timezone.localdate(piece.printed_at) if piece.printed_at else piece.mail_date
+        try:
+            with transaction.atomic():
+                notice_issue(
+                    kind=NoticeKind.CARD_MAILED,
+                    member=member,
+                    context={"card_id": str(piece.primary_document_id), "mailed_on": mailed_on.isoformat()},
+                    issued_on=mailed_on,
+                )
+        except DomainError as exc:
+            logger.warning(
+                "card_mailed notice refused", extra={"mail_piece_id": str(piece.pk), "code": exc.code}
+            )
+            continue
+        issued += 1
+    return issued
+
+
+def pcp_change_notices_issue(*, assignment_ids: list[Any]) -> int:
+    """Confirm each new PCP assignment to its member (kind ``pcp_change_confirmation``, one notice per
+    assignment). A refused notice is logged and skipped. Returns the number of assignments confirmed."""
+    confirmed = 0
+    assignments = PcpAssignment.objects.filter(pk__in=assignment_ids).select_related("member")
+    for assignment in assignments.order_by("member_id", "start_date"):
+        try:
+            with transaction.atomic():
+                notice_issue(
+                    kind=NoticeKind.PCP_CHANGE_CONFIRMATION,
+                    member=assignment.member,
+                    context={
+                        "assignment_id": str(assignment.pk),
+                        "pcp_name": assignment.name,
+                        "effective_on": assignment.start_date.isoformat(),
+                        "pcp_phone": assignment.phone,
+                        "medical_group": assignment.medical_group,
+                    },
+                )
+        except DomainError as exc:
+            logger.warning(
+                "pcp_change_confirmation refused",
+                extra={"assignment_id": str(assignment.pk), "code": exc.code},
+            )
+            continue
+        confirmed += 1
+    return confirmed

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.core.tasks import memberhub_task
-from apps.notices import imports
+from apps.notices import imports, services
 
 logger = logging.getLogger(__name__)
 IMPORTED_MARKER = ".memberhub-imported"
@@ -16,6 +16,12 @@ IMPORTED_MARKER = ".memberhub-imported"
 @memberhub_task(name="notices.import_drop", soft_time_limit=1800, time_limit=2100)
 def import_notices_task(run_id: str) -> None:
     imports.notices_import_run(run_id=uuid.UUID(run_id))
+
+
+@memberhub_task(name="notices.card_mailed_for_batch")
+def card_mailed_for_batch_task(batch_id: str) -> None:
+    """After a vendor acknowledged a print batch: card_mailed notices (idempotent per card document)."""
+    services.card_mailed_notices_issue(batch_id=uuid.UUID(batch_id))
 
 
 @memberhub_task(name="notices.import_inbox", soft_time_limit=1800, time_limit=2100)

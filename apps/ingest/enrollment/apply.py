@@ -95,6 +95,7 @@ class ApplyOutcome:
     alignment_changes: list[dict[str, str]] = field(default_factory=list)
     newly_aligned: list[uuid.UUID] = field(default_factory=list)
     absent_members: list[uuid.UUID] = field(default_factory=list)
+    pcp_changed: list[uuid.UUID] = field(default_factory=list)  # new PcpAssignment ids replacing another PCP
     full_file: bool = False
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -651,9 +652,20 @@ class Applier:
                                   AND p.npi = s.pcp_npi AND p.start_date <= s.pcp_start
                                   AND (p.end_date IS NULL OR p.end_date >= s.pcp_start))
                 ON CONFLICT (member_id, start_date) DO UPDATE SET npi = EXCLUDED.npi, name = EXCLUDED.name,
-                    end_date = NULL, updated_at = now()""",
+                    end_date = NULL, updated_at = now()
+                RETURNING id, member_id, (xmax <> 0) AS replaced""",
             [*params, self.today],
         )
+        written = cursor.fetchall()
+        if written:
+            # a change = the member had another PCP (or this start date said another PCP); a first PCP is not
+            cursor.execute(
+                """SELECT a.id FROM unnest(%s::uuid[], %s::uuid[], %s::bool[]) AS a(id, member_id, replaced)
+                   WHERE a.replaced OR EXISTS (SELECT 1 FROM members_pcpassignment p
+                                               WHERE p.member_id = a.member_id AND p.id <> a.id)""",
+                [[r[0] for r in written], [r[1] for r in written], [bool(r[2]) for r in written]],
+            )
+            self.outcome.pcp_changed = [row[0] for row in cursor.fetchall()]
 
     # ---- alignment --------------------------------------------------------------------------------
 

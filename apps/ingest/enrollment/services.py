@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+from functools import partial
 import logging
 import uuid
 from collections.abc import Iterator
@@ -344,6 +345,9 @@ def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -
     assert reader is not None
     _store_ack(run, reader, outcome, applied_with_errors=True)
     run.counts["cards_requested"] = _request_cards(outcome.newly_aligned)
+    run.counts["pcp_changes"] = len(outcome.pcp_changed)
+    if outcome.pcp_changed:
+        transaction.on_commit(partial(_confirm_pcp_changes, list(outcome.pcp_changed)), robust=True)
     status = ImportStatus.SUCCEEDED_WITH_ERRORS if outcome.rejected else ImportStatus.SUCCEEDED
     _finish(run, status)
     audit_record(
@@ -431,6 +435,20 @@ def _request_cards(member_ids: list[uuid.UUID]) -> int:
             else:
                 requested += 1
     return requested
+
+
+def _confirm_pcp_changes(assignment_ids: list[uuid.UUID]) -> int:
+    """Post-commit hook: a PCP change confirmation for each new PCP assignment (the notices area; skipped
+    if absent). Runs after the import committed: a failure is logged and never undoes the import."""
+    try:
+        from apps.notices.services import pcp_change_notices_issue
+    except ImportError:
+        return 0
+    try:
+        return pcp_change_notices_issue(assignment_ids=assignment_ids)
+    except Exception:  # the import stands; the notices late-risk report shows what is missing
+        logger.exception("PCP change confirmations after 834 import failed")
+        return 0
 
 
 def work_item_resolve(*, item: EnrollmentWorkItem, user: Any, note: str = "") -> EnrollmentWorkItem:
