@@ -76,6 +76,13 @@ CONTEXTS = {
         "effective_on": "2026-04-01",
     },
     "card_mailed": {"card_id": "x", "mailed_on": "2026-03-02"},
+    "expedite_refused": {
+        "case_id": "c",
+        "case_kind": "appeal",
+        "received_on": "2026-03-01",
+        "decision_due_on": "2026-03-31",
+    },
+    "part_d_routed_out": {"case_id": "c", "received_on": "2026-03-01", "service": "Eliquis 5 mg"},
     "misalignment_outreach": {
         "detected_on": "2026-03-01",
         "medicare_plan_name": "A",

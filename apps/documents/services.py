@@ -8,7 +8,6 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -407,6 +406,15 @@ def _piece_address(piece: MailPiece) -> MailingAddress:
     )
 
 
+def _postage_per_envelope_cents() -> int | None:
+    """The first-class postage per envelope that co-mailing saves (the notices co-mailing rules, [U])."""
+    try:
+        from apps.notices.conf import notice_config  # lazy: documents does not depend on notices
+    except ImportError:  # pragma: no cover - notices not installed
+        return None
+    return int(notice_config().comailing.postage_per_envelope_cents)
+
+
 def print_batch_build(*, batch_id: uuid.UUID) -> bool:
     """Lay out, concatenate and checksum a closed batch (idempotent: same pieces -> same bytes/keys)."""
     from pypdf import PdfWriter
@@ -477,6 +485,7 @@ def print_batch_build(*, batch_id: uuid.UUID) -> bool:
         vendor=batch.vendor.code,
         batch_sha256=batch_sha,
         closed_at=closed,
+        postage_per_envelope_cents=_postage_per_envelope_cents(),
     )
     mcsv = manifest_csv(layout, batch_sha256=batch_sha)
     base = f"print_batches/{batch.vendor.code}/{batch.code}"
@@ -583,7 +592,8 @@ def print_batch_acknowledge(
             batch.pieces.filter(status=MailPieceStatus.BATCHED).update(
                 status=MailPieceStatus.ACKNOWLEDGED, printed_at=now
             )
-            transaction.on_commit(partial(_card_mailed_notices_schedule, batch.pk), robust=True)
+            batch_id = batch.pk
+            transaction.on_commit(lambda: _card_mailed_notices_schedule(batch_id), robust=True)
             audit_record(
                 actor=user,
                 action="update",

@@ -372,9 +372,7 @@ def card_mailed_notices_issue(*, batch_id: Any) -> int:
     """
     policy = notice_config().policy(NoticeKind.CARD_MAILED)
     pieces = (
-        MailPiece.objects.filter(
-            batch_id=batch_id, kind=CARD_PIECE_KIND, status=MailPieceStatus.ACKNOWLEDGED
-        )
+        MailPiece.objects.filter(batch_id=batch_id, kind=CARD_PIECE_KIND, status=MailPieceStatus.ACKNOWLEDGED)
         .select_related("member")
         .order_by("sequence")
     )

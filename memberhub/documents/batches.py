@@ -155,6 +155,10 @@ class BatchLayout:
     def page_count(self) -> int:
         return self.rows[-1].last_page if self.rows else 0
 
+    @property
+    def envelope_count(self) -> int:
+        return len({row.envelope_id for row in self.rows})
+
     def document_order(self) -> list[str]:
         """Document ids in the order their pages go into the batch PDF."""
         return [part.document_id for row in self.rows for part in row.parts]
@@ -278,8 +282,28 @@ def manifest_csv(layout: BatchLayout, *, batch_sha256: str) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def comail_postage(*, layout: BatchLayout, postage_per_envelope_cents: int | None) -> dict[str, int | None]:
+    """Envelopes of a laid-out batch and the postage co-mailing saved (one envelope per shared piece).
+    ``postage_saved_cents`` is None when no postage rate is configured."""
+    saved = layout.piece_count - layout.envelope_count
+    return {
+        "envelope_count": layout.envelope_count,
+        "envelopes_saved": saved,
+        "postage_per_envelope_cents": postage_per_envelope_cents,
+        "postage_saved_cents": None
+        if postage_per_envelope_cents is None
+        else saved * postage_per_envelope_cents,
+    }
+
+
 def manifest_json(
-    *, layout: BatchLayout, batch_id: str, vendor: str, batch_sha256: str, closed_at: str
+    *,
+    layout: BatchLayout,
+    batch_id: str,
+    vendor: str,
+    batch_sha256: str,
+    closed_at: str,
+    postage_per_envelope_cents: int | None = None,
 ) -> bytes:
     doc = {
         "batch_id": batch_id,
@@ -288,6 +312,7 @@ def manifest_json(
         "closed_at": closed_at,
         "piece_count": layout.piece_count,
         "page_count": layout.page_count,
+        **comail_postage(layout=layout, postage_per_envelope_cents=postage_per_envelope_cents),
         "batch_pdf_sha256": batch_sha256,
         "pieces": [
             {

@@ -23,6 +23,7 @@ from apps.documents.services import (
     print_batch_returned_mail,
 )
 from apps.documents.storage import storage_iter_range, storage_read, storage_size
+from apps.notices.selectors import print_batch_comail_summary
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -52,6 +53,36 @@ class PrintBatchOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class PrintBatchDetailOutputSerializer(PrintBatchOutputSerializer):
+    """The batch plus what co-mailing did in it (apps.notices.selectors.print_batch_comail_summary);
+    null until the batch is laid out."""
+
+    envelope_count = serializers.SerializerMethodField()
+    postage_saved_cents = serializers.SerializerMethodField()
+
+    class Meta(PrintBatchOutputSerializer.Meta):
+        fields = [*PrintBatchOutputSerializer.Meta.fields, "envelope_count", "postage_saved_cents"]
+
+    def _summary(self, batch: PrintBatch) -> Any:
+        if batch.status not in _LAID_OUT:
+            return None
+        cache = self.context.setdefault("comail", {})
+        if batch.pk not in cache:
+            cache[batch.pk] = print_batch_comail_summary(batch=batch)
+        return cache[batch.pk]
+
+    def get_envelope_count(self, batch: PrintBatch) -> int | None:
+        summary = self._summary(batch)
+        return None if summary is None else int(summary.envelope_count)
+
+    def get_postage_saved_cents(self, batch: PrintBatch) -> int | None:
+        summary = self._summary(batch)
+        return None if summary is None else int(summary.postage_saved_cents)
+
+
+_LAID_OUT = (PrintBatchStatus.READY, PrintBatchStatus.ACKNOWLEDGED, PrintBatchStatus.FLAGGED)
+
+
 class VendorBatchMixin:
     permission_classes: Any = [IsVendor]
 
@@ -78,9 +109,9 @@ class PrintBatchListApi(VendorBatchMixin, APIView):
 
 
 class PrintBatchDetailApi(VendorBatchMixin, APIView):
-    @extend_schema(operation_id="print_batches_retrieve", responses={200: PrintBatchOutputSerializer})
+    @extend_schema(operation_id="print_batches_retrieve", responses={200: PrintBatchDetailOutputSerializer})
     def get(self, request: Request, batch_pk: Any) -> Response:
-        return Response(PrintBatchOutputSerializer(self.get_batch()).data)
+        return Response(PrintBatchDetailOutputSerializer(self.get_batch()).data)
 
 
 def _require_ready(batch: PrintBatch) -> None:

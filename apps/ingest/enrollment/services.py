@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-from functools import partial
 import logging
 import uuid
 from collections.abc import Iterator
@@ -347,7 +346,8 @@ def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -
     run.counts["cards_requested"] = _request_cards(outcome.newly_aligned)
     run.counts["pcp_changes"] = len(outcome.pcp_changed)
     if outcome.pcp_changed:
-        transaction.on_commit(partial(_confirm_pcp_changes, list(outcome.pcp_changed)), robust=True)
+        changed = list(outcome.pcp_changed)
+        transaction.on_commit(lambda: _confirm_pcp_changes(changed), robust=True)
     status = ImportStatus.SUCCEEDED_WITH_ERRORS if outcome.rejected else ImportStatus.SUCCEEDED
     _finish(run, status)
     audit_record(

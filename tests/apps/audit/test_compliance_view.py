@@ -98,3 +98,11 @@ def test_only_admins(request, role_fixture, member):
     assert client.post("/console/audit/", {"member": member.member_id}).status_code == 403
     assert client.post("/console/audit/export.csv", {"member": member.member_id}).status_code == 403
     assert AuditEvent.objects.count() == 0
+
+
+def test_reading_the_audit_log_in_the_admin_is_audited(admin_client, history):
+    assert admin_client.get("/admin/audit/auditevent/").status_code == 200
+    event = AuditEvent.objects.filter(resource="audit.events", channel="admin").get()
+    assert event.action == "view"
+    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -185,3 +185,44 @@ def test_close_batches_command_closes_on_demand(pair, card_vendor, django_captur
         call_command("documents_close_batches", "--vendor", card_vendor.code, stdout=out)
     assert f"{card_vendor.code}: ACME-PRINT-" in out.getvalue()
     assert PrintBatch.objects.get(vendor=card_vendor).status == PrintBatchStatus.READY
+
+
+def test_manifest_and_detail_show_envelopes_and_postage_saved_by_comailing(
+    pair, django_capture_on_commit_callbacks
+):
+    from apps.notices.conf import notice_config
+    from apps.notices.selectors import print_batch_comail_summary
+    from apps.notices.services import notice_issue
+
+    # given a vendor printing cards and notices, and a member with a card and a letter the same day
+    vendor = MailingVendorFactory(code="both-print", kinds=["id_card", "notice"])
+    vendor.pairs.add(pair)
+    shared = aligned_member(pair, first_name="Ana", zip_code="90012", delivery_preference="mail")
+    alone = aligned_member(pair, first_name="Bo", zip_code="93701", delivery_preference="mail")
+    with django_capture_on_commit_callbacks(execute=True):
+        for m in (shared, alone):
+            id_card_request(member=m, reason="new_enrollment")
+        notice_issue(
+            kind="welcome",
+            member=shared,
+            context={"enrollment_id": str(shared.enrollments.first().pk), "effective_on": "2026-01-01"},
+        )
+    # when the batch is closed and built
+    with django_capture_on_commit_callbacks(execute=True):
+        (batch,) = print_batch_close(vendor=vendor)
+    batch = PrintBatch.objects.get(pk=batch.pk)
+    assert batch.status == PrintBatchStatus.READY, batch.error_message
+    rate = notice_config().comailing.postage_per_envelope_cents
+    # then the manifest says 3 pieces travel in 2 envelopes and what that saved
+    manifest = json.loads(storage_read(batch.manifest_json_key))
+    assert manifest["piece_count"] == 3
+    assert manifest["envelope_count"] == 2 == len({p["envelope_id"] for p in manifest["pieces"]})
+    assert manifest["envelopes_saved"] == 1
+    assert manifest["postage_per_envelope_cents"] == rate
+    assert manifest["postage_saved_cents"] == rate
+    # and the vendor's batch detail shows the same figures as the co-mailing summary
+    summary = print_batch_comail_summary(batch=batch)
+    r = vendor_client(VendorUserFactory(vendor=vendor)).get(f"/api/v1/print-batches/{batch.pk}")
+    assert r.status_code == 200
+    assert r.json()["envelope_count"] == summary.envelope_count == 2
+    assert r.json()["postage_saved_cents"] == summary.postage_saved_cents == rate

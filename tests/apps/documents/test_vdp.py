@@ -178,3 +178,39 @@ def test_carrier_letter_fast_path_matches_full_render_and_window_address():
     assert 792 - first[2] == pytest.approx(2.0 * 72 + 11, abs=6)
     text = extract_text(io.BytesIO(full.pdf), laparams=LA)
     assert "免費語言協助" in text  # threshold-language taglines render with the shipped fonts
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_large_print_carrier_letter_has_no_text_under_18pt(fast):
+    import pdfplumber
+
+    # given a large-print member's carrier letter (window address, body, card spot, language help lines)
+    card_content = build_id_card_content(
+        member=replace(MEMBER, alternate_format="large_print"),
+        pair=PAIR,
+        pcp=PCP,
+        issued_on=date(2026, 11, 29),
+    )
+    address = MailingAddress.standardized(
+        name="Rosa L Martinez",
+        line1="123 Main Street",
+        line2="Apt 4",
+        city="Los Angeles",
+        state="CA",
+        zip_code="90012",
+    )
+    content = build_carrier_content(card=card_content, address=address).canonical()
+    assert content["card_format"] == "large_print"
+    result = render_carrier_content(content, fast=fast)
+    # then every glyph on every page (the language help lines too) is at least 18 pt
+    sizes: dict[float, str] = {}
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        for page in pdf.pages:
+            for ch in page.chars:
+                if ch["text"].strip():
+                    sizes.setdefault(round(ch["size"], 1), ch["text"])
+    assert sizes
+    assert min(sizes) >= 18.0, {s: c for s, c in sizes.items() if s < 18.0}
+    text = extract_text(io.BytesIO(result.pdf), laparams=LA)
+    assert "免費語言協助" in text  # the taglines are all still there
+    assert "ROSA L MARTINEZ" in text

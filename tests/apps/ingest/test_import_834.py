@@ -313,3 +313,87 @@ def test_dhcs_sample_applies_on_a_medi_cal_plan(pair, import_834, x12_data):
         run.counts["members_added"] == 2
     )  # the added and the changed member; the termination has no one to end
     assert [w["code"] for w in run.warnings] == ["enrollment.member_not_found"]
+
+
+def test_pcp_change_sends_one_confirmation_after_commit(pair, import_834, django_capture_on_commit_callbacks):
+    from apps.notices.models import Notice
+
+    # given a member whose first PCP came with their enrollment (no confirmation for a first PCP)
+    mbi = identifiers.mbi()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = import_834(
+            pair.medicare_plan, build_834([Member834("S1", mbi=mbi, npi="1234567893")], control="000000030")
+        )
+    member = Member.objects.get(mbi=mbi)
+    assert first.counts["pcp_changes"] == 0
+    assert not Notice.objects.filter(member=member, kind="pcp_change_confirmation").exists()
+    # when a later file gives them another PCP
+    changed = Member834("S1", mbi=mbi, maintenance="001", npi="1558598797")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = import_834(pair.medicare_plan, build_834([changed], control="000000031"))
+    # then, once the import committed, the member gets one PCP change confirmation for the new assignment
+    assert run.status == ImportStatus.SUCCEEDED
+    assert run.counts["pcp_changes"] == 1
+    assert len(callbacks) >= 1
+    assignment = PcpAssignment.objects.get(member=member, end_date__isnull=True)
+    notice = Notice.objects.get(member=member, kind="pcp_change_confirmation")
+    assert notice.context["assignment_id"] == str(assignment.pk)
+    assert notice.context["pcp_name"] == assignment.name
+    # and confirming the same assignment again sends nothing twice
+    from apps.ingest.enrollment.services import _confirm_pcp_changes
+
+    assert _confirm_pcp_changes([assignment.pk]) == 1
+    assert Notice.objects.filter(member=member, kind="pcp_change_confirmation").count() == 1
+
+
+def test_a_failing_pcp_confirmation_does_not_undo_the_import(
+    pair, import_834, django_capture_on_commit_callbacks, monkeypatch
+):
+    import apps.notices.services as notice_services
+    from apps.notices.models import Notice
+
+    mbi = identifiers.mbi()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_834(
+            pair.medicare_plan, build_834([Member834("S1", mbi=mbi, npi="1234567893")], control="000000040")
+        )
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("notices are down")
+
+    monkeypatch.setattr(notice_services, "notice_issue", broken)
+    changed = Member834("S1", mbi=mbi, maintenance="001", last="GARCIA-LOPEZ", npi="1558598797")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_834(pair.medicare_plan, build_834([changed], control="000000041"))
+
+    assert run.status == ImportStatus.SUCCEEDED
+    member = Member.objects.get(mbi=mbi)
+    assert member.last_name == "GARCIA-LOPEZ"
+    assert PcpAssignment.objects.get(member=member, end_date__isnull=True).npi == "1558598797"
+    assert not Notice.objects.filter(member=member, kind="pcp_change_confirmation").exists()
+
+
+def test_pcp_change_from_a_later_date_ends_the_old_pcp_and_is_confirmed(
+    pair, import_834, django_capture_on_commit_callbacks
+):
+    from apps.notices.models import Notice
+
+    mbi = identifiers.mbi()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_834(
+            pair.medicare_plan, build_834([Member834("S1", mbi=mbi, npi="1234567893")], control="000000050")
+        )
+    later = Member834("S1", mbi=mbi, maintenance="001", npi="1558598797", start="20260301")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_834(pair.medicare_plan, build_834([later], control="000000051"))
+
+    member = Member.objects.get(mbi=mbi)
+    history = list(PcpAssignment.objects.filter(member=member).order_by("start_date"))
+    assert [(p.npi, p.end_date) for p in history] == [
+        ("1234567893", dt.date(2026, 2, 28)),
+        ("1558598797", None),
+    ]
+    assert run.counts["pcp_changes"] == 1
+    notice = Notice.objects.get(member=member, kind="pcp_change_confirmation")
+    assert notice.context["assignment_id"] == str(history[1].pk)
+    assert notice.context["effective_on"] == "2026-03-01"

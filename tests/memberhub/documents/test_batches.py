@@ -129,9 +129,27 @@ def test_manifest_csv_and_json_carry_checksums_and_page_ranges():
     assert data["batch_pdf_sha256"] == batch_sha
     assert data["piece_count"] == 2
     assert data["page_count"] == 6
+    assert data["envelope_count"] == len({p["envelope_id"] for p in data["pieces"]})
+    assert data["envelopes_saved"] == 2 - data["envelope_count"]
+    assert data["postage_saved_cents"] is None  # no rate given
     assert data["pieces"][1]["parts"][1] == {
         "document_id": "card-1",
         "kind": "id_card",
         "pages": {"first": 5, "last": 6},
         "sha256": f"{1001:064x}",
+    }
+
+
+def test_comail_postage_counts_envelopes_and_postage_saved():
+    from memberhub.documents.batches import BatchLayout, comail_postage
+
+    def row(envelope_id):  # type: ignore[no-untyped-def]
+        return type("Row", (), {"envelope_id": envelope_id})()
+
+    layout = BatchLayout(batch_code="B1", rows=(row("E1"), row("E1"), row("E1"), row("E2")))  # type: ignore[arg-type]
+    assert comail_postage(layout=layout, postage_per_envelope_cents=78) == {
+        "envelope_count": 2,
+        "envelopes_saved": 2,
+        "postage_per_envelope_cents": 78,
+        "postage_saved_cents": 156,
     }

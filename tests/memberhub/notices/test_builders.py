@@ -102,7 +102,12 @@ KEY_FACTS = {
         "March 1, 2026",
         "Part D pharmacy line at 1-800-555-0177",
     ],
-    ("part_d_routed_out", "es"): ["proceso de la Parte D", "Eliquis 5 mg", "1 de marzo de 2026", "1-800-555-0177"],
+    ("part_d_routed_out", "es"): [
+        "proceso de la Parte D",
+        "Eliquis 5 mg",
+        "1 de marzo de 2026",
+        "1-800-555-0177",
+    ],
 }
 
 
