@@ -8,7 +8,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("apps.api.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("apps.api.oauth_urls", namespace="oauth2_provider")),
     path("fhir/", include("apps.fhir.urls", namespace="fhir")),
     path("console/", include("apps.console.urls", namespace="console")),
 ]

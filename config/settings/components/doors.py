@@ -66,7 +66,7 @@ SPECTACULAR_SETTINGS.update(
         "OAUTH2_TOKEN_URL": "/o/token/",
         "OAUTH2_REFRESH_URL": "/o/token/",
         "POSTPROCESSING_HOOKS": [
-            "drf_spectacular.hooks.postprocess_schema_enums",
+            "apps.api.schema.postprocess_enums",
             "apps.api.schema.document_errors_hook",
         ],
         "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
