@@ -2,8 +2,10 @@
 
 * Mobile apps: OAuth 2 bearer tokens (django-oauth-toolkit). `ScopedOAuth2Authentication` accepts a token
   only on the resources its scopes open (scopes as data: apps.accounts.OAuthScope.resources); any other
-  resource answers 403 `insufficient_scope` (default deny), except public ones (AllowAny), where the
-  token is simply not used.
+  resource answers 403 `insufficient_scope` (default deny). On public views (AllowAny) a valid token
+  needs no scope: the view answers for the token's user when one of its scopes covers the view (the
+  personalised part, e.g. "my networks" needs directory.read) and anonymously otherwise. An invalid or
+  expired token answers 401 everywhere, public views included (RFC 6750 §3.1).
 * Mailing vendors: `Authorization: Token <key>` (DRF token of a vendor-role user, bound to one vendor) or
   an OAuth client-credentials token of an application owned by a vendor-role user (the token acts as that
   vendor user). Either way the credential is bound to one MailingVendor.
@@ -44,6 +46,16 @@ def _bearer(request: Any) -> str | None:
     return value if scheme.lower() == "bearer" and value else None
 
 
+def _invalid(request: Any, *, public: bool) -> None:
+    """A bad token on a non-public view answers 401 through the view's permission check (with the
+    `oauth2_error` challenge); a public view would answer anonymously, so the token is refused here."""
+    if not public:
+        return
+    if not getattr(request, "oauth2_error", None):
+        request.oauth2_error = {"error": "invalid_token", "error_description": "The access token is invalid."}
+    raise exceptions.AuthenticationFailed("The access token is invalid or expired.")
+
+
 class ScopedOAuth2Authentication(OAuth2Authentication):
     """Bearer tokens from the Authorization header (RFC 6750 §2.1; never from query strings).
 
@@ -62,17 +74,18 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
             .filter(token_checksum=hashlib.sha256(raw.encode("utf-8")).hexdigest())
             .first()
         )
+        public = _is_public(request)
         if token is not None and token.resource:
             result = super().authenticate(request)
             if result is None:
-                return None
+                return _invalid(request, public=public)
             token = result[1]
         elif token is None or token.is_expired():
             request.oauth2_error = {
                 "error": "invalid_token",
                 "error_description": "The access token is invalid.",
             }
-            return None
+            return _invalid(request, public=public)
         user = token.user
         if user is not None and not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
@@ -82,12 +95,10 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
                 raise exceptions.AuthenticationFailed("Client credentials are accepted for vendors only.")
             user = owner
         required = scopes_for_resource(_view_name(request))
-        if not required:
-            if _is_public(request):
-                return None  # public reference data: the token is not needed and not used
-            raise InsufficientScope()  # default deny: no scope opens this resource to tokens
         if not required & set(token.scope.split()):
-            raise InsufficientScope()
+            if public:
+                return None  # public data without the personalised part: answered as for anyone
+            raise InsufficientScope()  # default deny: no scope of this token opens this resource
         return user, token
 
 

@@ -145,22 +145,29 @@ def pdf_page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+# PDFium (pypdfium2) is not thread-safe: concurrent calls from a threaded server abort the process.
+# Every pypdfium2 call in this module runs under this lock.
+_pdfium_lock = threading.Lock()
+
+
 def pdf_previews(pdf: bytes, *, dpi: int = 150) -> list[bytes]:
-    """One PNG per page, rasterized with PDFium (pypdfium2)."""
+    """One PNG per page, rasterized with PDFium (pypdfium2), one call at a time per process."""
     import pypdfium2 as pdfium
 
     out: list[bytes] = []
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            image = page.render(scale=dpi / 72).to_pil()
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", compress_level=6)
-            out.append(buf.getvalue())
-            page.close()
-    finally:
-        doc.close()
+    with _pdfium_lock:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                bitmap = page.render(scale=dpi / 72)
+                buf = io.BytesIO()
+                bitmap.to_pil().save(buf, format="PNG", compress_level=6)
+                out.append(buf.getvalue())
+                bitmap.close()
+                page.close()
+        finally:
+            doc.close()
     return out
 
 

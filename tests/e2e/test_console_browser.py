@@ -3,7 +3,6 @@ the live test server: sign in, search as you type, open the member, reissue the 
 
 from __future__ import annotations
 
-import re
 import shutil
 
 import pytest
@@ -43,11 +42,6 @@ def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        # The card pictures are rasterized with pypdfium2, which is not thread-safe: the live server is
-        # threaded and the browser asks for front and back at once, which aborts the process. Until the
-        # documents engine serializes pdfium calls, the browser does not load the pictures (their views
-        # are covered by the cards tests and the authorization matrix).
-        context.route(re.compile(r".*/cards/.*\.png$"), lambda route: route.abort())
         page = context.new_page()
         page.set_default_timeout(20_000)
         try:
@@ -101,10 +95,14 @@ def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page):
     # the reload shows it too (it was really saved), and everything was audited
     page.reload()
     expect(page.locator("#panel-cards")).to_contain_text("v1", timeout=30_000)
-    # the card pictures load (and are audited) too; let them finish before the database is flushed
+    # the card pictures (front and back, asked for at once) load and are audited
+    for side in ("Front", "Back"):
+        picture = page.get_by_role("img", name=f"{side} of the current ID card")
+        expect(picture).to_be_visible()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     page.wait_for_load_state("networkidle")
     resources = set(AuditEvent.objects.filter(actor_id=rep.pk).values_list("resource", flat=True))
-    assert {"member.search", "member.console", "card_request"} <= resources
+    assert {"member.search", "member.console", "card_request", "id_card"} <= resources
 
 
 def test_anonymous_browser_lands_on_login_and_bad_password_is_refused(live_server, browser_page, rep_user):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.mixins import MemberApiMixin, RateLimitHeadersApiMixin
-from apps.api.pagination import CursorPagination
+from apps.api.pagination import CURSOR_PARAMETERS, CursorPagination, paginated
 from apps.api.permissions import IsRepOrAdmin
 from apps.appeals.models import (
     Case,
@@ -218,8 +218,9 @@ class CaseListApi(StaffApiBase):
         parameters=[
             OpenApiParameter("status", str, enum=[s.value for s in Status]),
             OpenApiParameter("member", str),
+            *CURSOR_PARAMETERS,
         ],
-        responses=StaffCaseSerializer(many=True),
+        responses=paginated(StaffCaseSerializer),
         operation_id="appeals_cases_list",
     )
     def get(self, request: Request) -> Response:
@@ -410,9 +411,15 @@ class TimelinessReportApi(StaffApiBase):
             OpenApiParameter("pair", str),
             OpenApiParameter("from", str, description="First month, YYYY-MM"),
             OpenApiParameter("to", str, description="Last month, YYYY-MM"),
-            OpenApiParameter("export", str, enum=["csv"]),
+            OpenApiParameter("export", str, enum=["csv"], description="csv: the same rows as a CSV file"),
         ],
-        responses=TimelinessRowSerializer(many=True),
+        responses={
+            200: TimelinessRowSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="With `export=csv`: the rows as CSV (attachment appeals-timeliness.csv)",
+            ),
+        },
         operation_id="appeals_timeliness",
     )
     def get(self, request: Request) -> Response | HttpResponse:

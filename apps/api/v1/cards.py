@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.mixins import MemberApiMixin, StaffMemberApiMixin
+from apps.api.mixins import ConditionalGetMixin, MemberApiMixin, StaffMemberApiMixin
 from apps.api.throttling import ScopedRateThrottle
 from apps.cards.models import CardRequestReason
 from apps.cards.selectors import id_card_current, id_card_history
@@ -116,18 +116,37 @@ def _binary(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-class MyCardApi(MemberApiMixin, APIView):  # type: ignore[misc]
+class MyCardApi(ConditionalGetMixin, MemberApiMixin, APIView):  # type: ignore[misc]
     """GET /api/v1/me/card (JSON; `Accept: application/pdf` or `image/png` for the file) and the
-    `.pdf` / `.png` suffixed forms. PNG takes `?side=front|back`."""
+    `.pdf` / `.png` suffixed forms. PNG takes `?side=front|back`.
+
+    The JSON answer carries a strong ETag (`If-None-Match` that matches -> 304, still audited); the PDF
+    and PNG files stay `no-store` without an ETag."""
 
     renderer_classes = [JSONRenderer, PdfRenderer, PngRenderer]
     audit_resource = "id_card"
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(response, Response):  # the JSON card (or an error, which the mixin leaves alone)
+            return super().finalize_response(request, response, *args, **kwargs)
+        # a PDF/PNG file: skip the ETag step (ConditionalGetMixin), keep the rest of the chain
+        return super(ConditionalGetMixin, self).finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(
         operation_id="me_card_retrieve",
-        parameters=[OpenApiParameter("side", str, enum=["front", "back"], required=False)],
+        parameters=[
+            OpenApiParameter("side", str, enum=["front", "back"], required=False),
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="An ETag from an earlier JSON answer: 304 when the card has not changed.",
+            ),
+        ],
         responses={
             200: CardOutputSerializer,
+            304: OpenApiResponse(description="Not modified (the ETag still matches; JSON only)."),
             (200, "application/pdf"): OpenApiResponse(description="PDF"),
             (200, "image/png"): OpenApiResponse(description="PNG preview"),
         },

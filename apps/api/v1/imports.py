@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.pagination import CursorPagination
+from apps.api.pagination import CURSOR_PARAMETERS, CursorPagination, paginated
 from apps.api.permissions import IsAdminRole
 from apps.ingest.enrollment.services import import_834_create, import_834_enqueue
 from apps.ingest.models import ImportAcknowledgment, ImportRun
@@ -86,7 +86,11 @@ class ImportListCreateApi(APIView):
     class Pagination(CursorPagination):
         ordering = "-created_at"
 
-    @extend_schema(responses=ImportRunOutputSerializer(many=True), operation_id="imports_list")
+    @extend_schema(
+        parameters=CURSOR_PARAMETERS,
+        responses=paginated(ImportRunOutputSerializer),
+        operation_id="imports_list",
+    )
     def get(self, request: Request) -> Response:
         paginator = self.Pagination()
         page = paginator.paginate_queryset(import_run_list(user=request.user), request, view=self)

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.mixins import MemberApiMixin, StaffMemberApiMixin
-from apps.api.pagination import CursorPagination
+from apps.api.pagination import CURSOR_PARAMETERS, CursorPagination, paginated
 from apps.api.permissions import IsAdminRole, IsRepOrAdmin
 from apps.audit.services import audit_record
 from apps.documents.models import PrintBatch
@@ -123,7 +123,11 @@ class MyNoticeListApi(MemberApiMixin, APIView):  # type: ignore[misc]
     class Pagination(CursorPagination):
         ordering = ("-issued_on", "-created_at")  # type: ignore[assignment]
 
-    @extend_schema(operation_id="me_notices_list", responses={200: MemberNoticeSerializer(many=True)})
+    @extend_schema(
+        operation_id="me_notices_list",
+        parameters=CURSOR_PARAMETERS,
+        responses={200: paginated(MemberNoticeSerializer)},
+    )
     def get(self, request: Request) -> Response:
         member = self.get_member()
         paginator = self.Pagination()

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEvent
+from apps.cards.selectors import id_card_current
 from apps.cards.services import id_card_request
 from apps.documents.models import Document, MailPiece
 
@@ -88,3 +89,37 @@ def test_rep_sees_history_and_reissues_for_own_members_only(
 def test_member_cannot_use_rep_endpoints(member_user, member, issued):
     c = client_for_user(member_user)
     assert c.get(f"/api/v1/members/{member.pk}/cards").status_code == 403
+
+
+def test_card_json_has_etag_and_if_none_match_answers_304(member_user, issued):
+    c = client_for_user(member_user)
+    first = c.get("/api/v1/me/card")
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first["Cache-Control"] == "private, no-cache"
+    assert c.get("/api/v1/me/card")["ETag"] == etag  # stable while the card is unchanged
+    views = AuditEvent.objects.filter(member_id=member_user.member.pk, resource="id_card", action="view")
+    before = views.count()
+
+    cached = c.get("/api/v1/me/card", HTTP_IF_NONE_MATCH=etag)
+    assert cached.status_code == 304
+    assert cached.content == b""
+    assert cached["ETag"] == etag
+    assert views.count() == before + 1  # a revalidation is audited like a read
+    assert c.get("/api/v1/me/card", HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+    # a changed card (here: a new PCP phone) changes the body, so the old tag no longer matches
+    doc = id_card_current(member=member_user.member)
+    assert doc is not None
+    doc.content = {**doc.content, "pcp_phone": "(916) 555-0199"}
+    doc.save(update_fields=["content"])
+    changed = c.get("/api/v1/me/card", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+    # the files stay no-store, without an ETag
+    pdf = c.get("/api/v1/me/card.pdf")
+    assert pdf.status_code == 200
+    assert "ETag" not in pdf
+    assert pdf["Cache-Control"] == "private, no-store"
