@@ -46,7 +46,7 @@ def _bearer(request: Any) -> str | None:
     return value if scheme.lower() == "bearer" and value else None
 
 
-def _invalid(request: Any, *, public: bool) -> None:
+def _refuse_on_public(request: Any, *, public: bool) -> None:
     """A bad token on a non-public view answers 401 through the view's permission check (with the
     `oauth2_error` challenge); a public view would answer anonymously, so the token is refused here."""
     if not public:
@@ -78,14 +78,16 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
         if token is not None and token.resource:
             result = super().authenticate(request)
             if result is None:
-                return _invalid(request, public=public)
+                _refuse_on_public(request, public=public)
+                return None
             token = result[1]
         elif token is None or token.is_expired():
             request.oauth2_error = {
                 "error": "invalid_token",
                 "error_description": "The access token is invalid.",
             }
-            return _invalid(request, public=public)
+            _refuse_on_public(request, public=public)
+            return None
         user = token.user
         if user is not None and not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")

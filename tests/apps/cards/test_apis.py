@@ -96,7 +96,8 @@ def test_card_json_has_etag_and_if_none_match_answers_304(member_user, issued):
     first = c.get("/api/v1/me/card")
     assert first.status_code == 200
     etag = first["ETag"]
-    assert etag.startswith('"') and etag.endswith('"')
+    assert etag.startswith('"')
+    assert etag.endswith('"')
     assert first["Cache-Control"] == "private, no-cache"
     assert c.get("/api/v1/me/card")["ETag"] == etag  # stable while the card is unchanged
     views = AuditEvent.objects.filter(member_id=member_user.member.pk, resource="id_card", action="view")
