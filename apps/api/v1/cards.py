@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.mixins import ConditionalGetMixin, MemberApiMixin, StaffMemberApiMixin
+from apps.api.renderers import PdfRenderer, PngRenderer
 from apps.api.throttling import ScopedRateThrottle
 from apps.cards.models import CardRequestReason
 from apps.cards.selectors import id_card_current, id_card_history
@@ -20,27 +21,6 @@ from apps.documents.models import Document
 from apps.documents.selectors import document_get_for_member
 from apps.documents.services import document_file, document_preview
 from memberhub.errors import DomainError
-
-
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None) -> Any:
-        if isinstance(data, bytes):
-            return data
-        # an error body (one error shape) negotiated as a binary type: answer it as JSON
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return JSONRenderer().render(data)
-
-
-class PngRenderer(PdfRenderer):
-    media_type = "image/png"
-    format = "png"
 
 
 class CardNotIssued(DomainError):

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from apps.api.mixins import MemberApiMixin, StaffMemberApiMixin
 from apps.api.pagination import CURSOR_PARAMETERS, CursorPagination, paginated
 from apps.api.permissions import IsAdminRole, IsRepOrAdmin
+from apps.api.renderers import PdfRenderer
 from apps.audit.services import audit_record
 from apps.documents.models import PrintBatch
 from apps.documents.services import document_file
@@ -37,21 +38,6 @@ from apps.notices.selectors import (
 )
 from apps.notices.services import notice_mark_viewed, notice_resend
 from memberhub.errors import DomainError
-
-
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None) -> Any:
-        if isinstance(data, bytes):
-            return data
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return JSONRenderer().render(data)
 
 
 class NoticeNotReady(DomainError):

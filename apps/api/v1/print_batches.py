@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.pagination import CursorPagination
+from apps.api.pagination import CURSOR_PARAMETERS, CursorPagination, paginated
 from apps.api.permissions import IsVendor
 from apps.audit.services import audit_record
 from apps.documents.models import PrintBatch, PrintBatchStatus
@@ -96,8 +96,11 @@ class PrintBatchListApi(VendorBatchMixin, APIView):
 
     @extend_schema(
         operation_id="print_batches_list",
-        parameters=[OpenApiParameter("status", str, enum=[c[0] for c in PrintBatchStatus.choices])],
-        responses={200: PrintBatchOutputSerializer(many=True)},
+        parameters=[
+            OpenApiParameter("status", str, enum=[c[0] for c in PrintBatchStatus.choices]),
+            *CURSOR_PARAMETERS,
+        ],
+        responses={200: paginated(PrintBatchOutputSerializer)},
     )
     def get(self, request: Request) -> Response:
         f = self.FilterSerializer(data=request.query_params)
