@@ -261,6 +261,7 @@ def documents_requeue_stale(*, older_than_seconds: int | None = None, limit: int
         .values_list("pk", flat=True)[:limit]
     )
     Document.objects.filter(pk__in=stale, status=DocumentStatus.PENDING).update(updated_at=now)
+    # A sweep run by beat outside any transaction: the rows are committed already, so enqueue directly.
     for pk in stale:
         render_document_task.delay(str(pk))
     return len(stale)

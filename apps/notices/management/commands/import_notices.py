@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except imports.UnknownPlan as exc:
             raise CommandError(exc.message) from exc
         if options["run_async"]:
-            import_notices_task.delay(str(run.pk))
+            import_notices_task.delay_on_commit(str(run.pk))
             self.stdout.write(f"import run {run.pk} queued")
             return
         run = imports.notices_import_run(run_id=run.pk)
