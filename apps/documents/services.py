@@ -261,9 +261,8 @@ def documents_requeue_stale(*, older_than_seconds: int | None = None, limit: int
         .values_list("pk", flat=True)[:limit]
     )
     Document.objects.filter(pk__in=stale, status=DocumentStatus.PENDING).update(updated_at=now)
-    # A sweep run by beat outside any transaction: the rows are committed already, so enqueue directly.
     for pk in stale:
-        render_document_task.delay(str(pk))
+        render_document_task.delay_on_commit(str(pk))
     return len(stale)
 
 
@@ -546,7 +545,7 @@ def print_batches_requeue_stale() -> int:
     ).values_list("pk", flat=True)
     n = 0
     for pk in stale:
-        build_print_batch_task.delay(str(pk))
+        build_print_batch_task.delay_on_commit(str(pk))
         n += 1
     return n
 
@@ -621,7 +620,7 @@ def _card_mailed_notices_schedule(batch_id: uuid.UUID) -> None:
         from apps.notices.tasks import card_mailed_for_batch_task
     except ImportError:  # pragma: no cover - notices not installed
         return
-    card_mailed_for_batch_task.delay(str(batch_id))
+    card_mailed_for_batch_task.delay(str(batch_id))  # already inside a robust on_commit callback
 
 
 @transaction.atomic

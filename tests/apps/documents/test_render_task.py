@@ -136,10 +136,12 @@ def test_task_retries_transient_errors_then_marks_failed(member):
     assert doc.error_code == "documents.storage_unavailable"
 
 
-def test_requeue_stale_re_enqueues_lost_renders(member, settings):
+def test_requeue_stale_re_enqueues_lost_renders(member, settings, django_capture_on_commit_callbacks):
     doc = make(member)
     Document.objects.filter(pk=doc.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
-    assert services.documents_requeue_stale() == 1  # eager: rendered right away
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.documents_requeue_stale() == 1  # eager: rendered once the sweep commits
+    assert len(callbacks) == 1
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.READY
     assert services.documents_requeue_stale() == 0
@@ -162,14 +164,17 @@ def test_failed_document_is_retried_when_requested_again(member, django_capture_
     assert again.status == DocumentStatus.READY
 
 
-def test_requeue_leaves_recent_pending_rows_alone_but_takes_expired_claims(member, settings):
+def test_requeue_leaves_recent_pending_rows_alone_but_takes_expired_claims(
+    member, settings, django_capture_on_commit_callbacks
+):
     recent = make(member, n=11)
     crashed = make(member, n=12, status=DocumentStatus.RENDERING, claimed_at=timezone.now())
     assert services.documents_requeue_stale() == 0  # queued a moment ago / live claim: not lost
     Document.objects.filter(pk=crashed.pk).update(
         claimed_at=timezone.now() - dt.timedelta(seconds=settings.DOCUMENTS_RENDER_LEASE_SECONDS + 1)
     )
-    assert services.documents_requeue_stale() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_requeue_stale() == 1
     crashed.refresh_from_db()
     recent.refresh_from_db()
     assert crashed.status == DocumentStatus.READY
