@@ -104,7 +104,7 @@ for member in members:
     user = User.objects.filter(member=member).first()
     if user is None:
         user = User.objects.create_user(username=f"bench-{{member.member_id}}", role=Role.MEMBER, member=member,
-                                        password=secrets.token_urlsafe(16))
+                                        password=None)  # unusable: these users sign in by token only
     raw = secrets.token_urlsafe(30)
     token = AccessToken(user=user, application=app, scope="member.read card.read",
                         expires=timezone.now() + dt.timedelta(days=1))

@@ -12,8 +12,12 @@
 """
 
 import hashlib
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AccessToken
 from rest_framework import exceptions
@@ -56,6 +60,65 @@ def _refuse_on_public(request: Any, *, public: bool) -> None:
     raise exceptions.AuthenticationFailed("The access token is invalid or expired.")
 
 
+@dataclass(frozen=True)
+class _TokenLookup:
+    sql: str
+    token_fields: list[str]
+    user_fields: list[str]
+    converters: list[
+        tuple[int, Any, Any]
+    ]  # (column index, converter, Col expression) as the ORM applies them
+
+
+@cache
+def _token_lookup() -> _TokenLookup:
+    """SELECT of the token and its user (every concrete column of both, from the models' metadata) by token
+    checksum, written once per process instead of compiling a queryset on every request (on this hot path
+    the ORM's query compilation costs several times the query itself). Values go through the same field
+    converters the ORM applies (e.g. the token's JSON `resource`)."""
+    user_model = get_user_model()
+    qn = connection.ops.quote_name
+    fields = [(AccessToken, f) for f in AccessToken._meta.concrete_fields] + [
+        (user_model, f) for f in user_model._meta.concrete_fields
+    ]
+    columns = [f"{'t' if model is AccessToken else 'u'}.{qn(f.column)}" for model, f in fields]
+    converters = []
+    for index, (model, field) in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            converters.append((index, converter, col))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {qn(AccessToken._meta.db_table)} t "  # noqa: S608 (model names)
+        f"LEFT JOIN {qn(user_model._meta.db_table)} u "
+        f"ON u.{qn(user_model._meta.pk.column)} = t.{qn(AccessToken._meta.get_field('user').column)} "
+        f"WHERE t.{qn(AccessToken._meta.get_field('token_checksum').column)} = %s"
+    )
+    return _TokenLookup(
+        sql=sql,
+        token_fields=[f.attname for f in AccessToken._meta.concrete_fields],
+        user_fields=[f.attname for f in user_model._meta.concrete_fields],
+        converters=converters,
+    )
+
+
+def access_token_by_checksum(checksum: str) -> AccessToken | None:
+    """The access token with this SHA-256 checksum and its user (one query, no queryset compile), or None."""
+    lookup = _token_lookup()
+    with connection.cursor() as cursor:
+        cursor.execute(lookup.sql, [checksum])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, converter, col in lookup.converters:
+        values[index] = converter(values[index], col, connection)
+    split = len(lookup.token_fields)
+    token = AccessToken.from_db(connection.alias, lookup.token_fields, values[:split])
+    if values[split] is not None:
+        token.user = get_user_model().from_db(connection.alias, lookup.user_fields, values[split:])
+    return token
+
+
 class ScopedOAuth2Authentication(OAuth2Authentication):
     """Bearer tokens from the Authorization header (RFC 6750 §2.1; never from query strings).
 
@@ -69,11 +132,7 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
         raw = _bearer(request)
         if raw is None:
             return None
-        token = (
-            AccessToken.objects.select_related("user")
-            .filter(token_checksum=hashlib.sha256(raw.encode("utf-8")).hexdigest())
-            .first()
-        )
+        token = access_token_by_checksum(hashlib.sha256(raw.encode("utf-8")).hexdigest())
         public = _is_public(request)
         if token is not None and token.resource:
             result = super().authenticate(request)

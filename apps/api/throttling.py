@@ -26,24 +26,72 @@ def rate_limit_headers(info: dict[str, int]) -> dict[str, str]:
     }
 
 
+def _redis_client(cache: Any) -> Any:
+    """The redis-py client behind a Django Redis cache, or None for any other cache backend."""
+    backend = getattr(cache, "_cache", None)
+    get_client = getattr(backend, "get_client", None)
+    return get_client(write=True) if get_client is not None else None
+
+
 class RateLimitHeadersMixin:
+    """DRF's rate parsing and cache keys, counted in Redis when the cache is Redis.
+
+    On Redis each client's requests are counted in a window that opens with its first request (INCR, then
+    EXPIRE ... NX, then TTL, pipelined: one round trip, atomic across every web worker and machine).
+    DRF's own throttle keeps a list of timestamps and writes it back (get, then set): two round trips, a
+    pickled list of up to `limit` floats, and concurrent requests on other workers can overwrite each
+    other's updates. Any other cache backend (e.g. a local-memory cache in a one-process setup) falls back
+    to DRF's sliding window.
+    """
+
     def allow_request(self, request: Any, view: Any) -> bool:
-        allowed: bool = super().allow_request(request, view)  # type: ignore[misc]
+        client = _redis_client(self.cache) if getattr(self, "rate", None) else None  # type: ignore[attr-defined]
+        if client is None:
+            allowed: bool = super().allow_request(request, view)  # type: ignore[misc]
+            self._record_from_history(request)
+            return allowed
+        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if self.key is None:
+            return True
+        limit: int = self.num_requests  # type: ignore[attr-defined]
+        duration: int = self.duration  # type: ignore[attr-defined]
+        # a key of its own ("count:"), apart from DRF's timestamp lists
+        key = self.cache.make_and_validate_key("count:" + self.key)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, duration, nx=True)
+        pipe.ttl(key)
+        count, _, ttl = pipe.execute()
+        self._reset = ttl if ttl and ttl > 0 else duration
+        self._record(request, limit=limit, remaining=max(limit - int(count), 0), reset=self._reset)
+        return int(count) <= limit
+
+    def wait(self) -> float | None:
+        reset = getattr(self, "_reset", None)
+        if reset is not None:
+            return float(reset)
+        wait: float | None = super().wait()  # type: ignore[misc]
+        return wait
+
+    def _record_from_history(self, request: Any) -> None:
         num_requests = getattr(self, "num_requests", None)
         if not getattr(self, "rate", None) or num_requests is None or getattr(self, "key", None) is None:
-            return allowed
+            return
         history: list[float] = getattr(self, "history", [])
         now: float = getattr(self, "now", 0.0)
         duration: int = getattr(self, "duration", 0)
         # After a success the current request is already in `history`.
-        remaining = max(num_requests - len(history), 0)
         reset = math.ceil(duration - (now - history[-1])) if history else duration
-        info = {"limit": num_requests, "remaining": remaining, "reset": max(reset, 0)}
+        self._record(request, limit=num_requests, remaining=max(num_requests - len(history), 0), reset=reset)
+
+    @staticmethod
+    def _record(request: Any, *, limit: int, remaining: int, reset: int) -> None:
+        """Keep the tightest of the throttles that ran on this request."""
+        info = {"limit": limit, "remaining": remaining, "reset": max(reset, 0)}
         django_request = getattr(request, "_request", request)
         current = getattr(django_request, RATE_LIMIT_ATTR, None)
         if current is None or info["remaining"] < current["remaining"]:
             setattr(django_request, RATE_LIMIT_ATTR, info)
-        return allowed
 
 
 class AnonRateThrottle(RateLimitHeadersMixin, throttling.AnonRateThrottle):

@@ -4,12 +4,13 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from apps.audit.models import AuditEvent
+from apps.audit.models import AuditAction, AuditEvent
 from apps.core.middleware import current_request_id
 
 
@@ -53,9 +54,17 @@ def audit_record(
         params=dict(params),
     )
     # One plain INSERT (no ORM compile): this runs on every read of member data, the hot paths included.
+    # A standalone read event commits asynchronously (settings.AUDIT_READ_ASYNC_COMMIT explains the trade);
+    # inside a transaction (a write, or a test) the row shares that transaction's durability.
+    asynchronous = (
+        action in _READ_ACTIONS
+        and settings.AUDIT_READ_ASYNC_COMMIT
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT,
+            _INSERT_ASYNC_COMMIT if asynchronous else _INSERT,
             [*(getattr(event, f) for f in _COLUMNS[:-1]), json.dumps(event.params, cls=DjangoJSONEncoder)],
         )
         event.pk = cursor.fetchone()[0]
@@ -83,3 +92,7 @@ _INSERT = (
     f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}) "  # noqa: S608
     f"VALUES ({', '.join(['%s'] * (len(_COLUMNS) - 1))}, %s::jsonb) RETURNING id"
 )
+# The same INSERT, switching `synchronous_commit` off for its own (implicit, one-statement) transaction:
+# set_config(..., is_local => true) runs inside the statement, so it can only ever affect this commit.
+_INSERT_ASYNC_COMMIT = _INSERT + ", set_config('synchronous_commit', 'off', true)"
+_READ_ACTIONS = frozenset({AuditAction.VIEW, AuditAction.SEARCH, AuditAction.DOWNLOAD})

@@ -95,6 +95,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
+# One cache shared by every web worker and machine (API throttles: a per-process cache would multiply each
+# rate limit by the number of workers and forget it on restart). Its own Redis database, apart from the
+# Celery broker's, because clearing a Redis cache flushes its whole database.
+CACHES = {
+    "default": {
+        "BACKEND": "apps.core.cache.MemberhubRedisCache",
+        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "KEY_PREFIX": "memberhub",
+        "TIMEOUT": 300,
+    }
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -121,6 +133,7 @@ MEMBERHUB_HASH_KEY = env("MEMBERHUB_HASH_KEY", default="dev-only-hash-key")
 
 # Components (each may add settings; *_BEAT_SCHEDULE dicts are merged into CELERY_BEAT_SCHEDULE below).
 from config.settings.components.appeals import *  # noqa: E402,F403
+from config.settings.components.audit import *  # noqa: E402,F403
 from config.settings.components.benefits import *  # noqa: E402,F403
 from config.settings.components.cards import *  # noqa: E402,F403
 from config.settings.components.celery import *  # noqa: E402,F403

@@ -135,3 +135,41 @@ def test_misaligned_member_summary_says_why(client_for, pair, other_pair):
     assert body["alignment"]["status"] == "misaligned"
     assert body["alignment"]["reason"]
     assert body["pcp"] is None
+
+
+def test_rate_limit_is_counted_in_the_shared_cache_not_per_process(client_for, member_user):
+    """Every web worker sees the same count: it lives in Redis (one key per client, expiring with the
+    window), so the limit does not multiply with the number of workers or reset on restart."""
+    from django.core.cache import cache
+
+    client = client_for(member_user)
+    client.get(URL)
+    second = client.get(URL)
+    assert int(second["RateLimit-Remaining"]) == 598
+    redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    key = cache.make_key(f"count:throttle_user_{member_user.pk}")
+    assert int(redis.get(key)) == 2
+    assert 0 < redis.ttl(key) <= 60
+
+
+def test_rate_limit_refusal_answers_429_with_retry_after(client_for, member_user, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "user": "2/min"}
+    )
+    client = client_for(member_user)
+    codes = [client.get(URL).status_code for _ in range(3)]
+    refused = client.get(URL)
+    assert codes == [200, 200, 429]
+    assert refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused["RateLimit-Remaining"] == "0"
+
+
+def test_without_a_redis_cache_the_throttle_falls_back_to_drf_history(client_for, member_user, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client = client_for(member_user)
+    client.get(URL)
+    response = client.get(URL)
+    assert int(response["RateLimit-Remaining"]) == 598

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
@@ -91,3 +93,42 @@ def test_invalid_bearer_token_on_a_public_view_is_401(
         assert response.status_code == 401, response.content
         assert response.json()["code"] in {"authentication_failed", "not_authenticated"}
         assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
+def test_token_lookup_builds_the_token_and_its_user_in_one_query(member_user):
+    """The hot-path lookup (SQL written once from the models' metadata) returns what the ORM would."""
+    import datetime as dt
+    import hashlib
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Application, set_token_value
+
+    from apps.api.authentication import access_token_by_checksum
+
+    app = Application.objects.create(
+        name="lookup app",
+        client_type="public",
+        authorization_grant_type="authorization-code",
+        redirect_uris="org.memberhub.app:/cb",
+    )
+    token = AccessToken(
+        user=member_user,
+        application=app,
+        scope="member.read",
+        expires=timezone.now() + dt.timedelta(minutes=5),
+        resource=["https://api.example.org/"],
+    )
+    set_token_value(token, "raw-token-value-123")
+    token.save()
+    with CaptureQueriesContext(connection) as queries:
+        found = access_token_by_checksum(hashlib.sha256(b"raw-token-value-123").hexdigest())
+        assert found is not None
+        assert found.user == member_user
+        assert found.user.member_id == member_user.member_id
+    assert len(queries) == 1
+    orm = AccessToken.objects.get(pk=token.pk)
+    assert found.resource == orm.resource == ["https://api.example.org/"]
+    assert found.expires == orm.expires
+    assert found.scope == "member.read"
+    assert not found.is_expired()
+    assert access_token_by_checksum(hashlib.sha256(b"unknown").hexdigest()) is None
