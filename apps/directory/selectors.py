@@ -156,6 +156,8 @@ def directory_search(
         inner = ["s.pair_id = %(pair)s", "s.taxonomy_code = ANY(%(codes)s::varchar[])"]
         inner += _filters(query, "s", params)
         k1_spec = HAVERSINE.format(t="s") if query.near is not None else "0.0"
+        if query.near is not None and not _entry_filters(query, {}):
+            return _nearest_by_specialty(inner, k1_spec, params, cols, cursor, limit, query)
         source = (
             f"SELECT {cols}, e.search_name AS _search_name, "  # noqa: S608 (fragments are module constants)
             f"{k1_entry if query.near is None else 'h.k1'} AS k1 FROM ("
@@ -188,6 +190,49 @@ def directory_search(
         if query.name:
             db.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                        [str(settings.DIRECTORY_NAME_SIMILARITY)])  # fmt: skip
+        db.execute(sql, params)
+        names = [d.name for d in db.description]
+        rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+    return _finish_page(rows, limit, query)
+
+
+def _nearest_by_specialty(
+    inner: list[str],
+    k1_spec: str,
+    params: dict[str, Any],
+    cols: str,
+    cursor: str | None,
+    limit: int,
+    query: DirectoryQuery,
+) -> DirectoryPage:
+    """Specialty + place with no entry-only filter: rank the narrow index rows by distance first, then
+    read only the page's entries.
+
+    In a dense area a 10-mile search matches hundreds of entries; joining every one of them to the wide
+    entry table before sorting was most of the query. Here `cut` is the distance of the (limit+1)-th
+    nearest match (after the cursor's distance, when paging); only matches at or inside that distance are
+    joined, so ties on distance (a clinic's providers share one address) still sort by name and id
+    exactly as before. With a cursor, `cut` is taken over the matches strictly beyond the cursor's
+    distance: a subset of the page's candidates, so its (limit+1)-th distance can only be larger, never
+    cut a row the page needs.
+    """
+    cut_after = page_after = ""
+    if cursor:
+        k1, name, entry_id = decode_cursor(cursor)
+        params.update(c_k1=k1, c_name=name, c_id=entry_id)
+        cut_after = " WHERE k1 > %(c_k1)s"
+        page_after = " AND (h.k1, upper(e.name), e.id) > (%(c_k1)s, %(c_name)s, %(c_id)s::uuid)"
+    params["offset"] = limit
+    sql = (
+        f"WITH h AS MATERIALIZED (SELECT s.entry_id, MIN({k1_spec}) AS k1 "  # noqa: S608 (module constants)
+        f"FROM directory_unifiedspecialty s WHERE {' AND '.join(inner)} GROUP BY s.entry_id "
+        f"HAVING MIN({k1_spec}) <= %(radius)s), "
+        f"cut AS (SELECT k1 FROM h{cut_after} ORDER BY k1 OFFSET %(offset)s LIMIT 1) "
+        f"SELECT {cols}, h.k1 AS k1 FROM h JOIN directory_unifiedentry e ON e.id = h.entry_id "
+        f"WHERE h.k1 <= COALESCE((SELECT k1 FROM cut), 'Infinity'::float8){page_after} "
+        "ORDER BY h.k1, upper(e.name), e.id LIMIT %(limit)s"
+    )
+    with connection.cursor() as db:
         db.execute(sql, params)
         names = [d.name for d in db.description]
         rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
@@ -230,14 +275,17 @@ def _name_search(
             # trigram word similarity, or (trigrams are weak on swapped letters in short names) an edit
             # distance of 1-2 among the keys with the same first letter
             maxd = 2 if len(token) >= 5 else 1
+            # Two candidate sets, UNIONed so each keeps its own cheap plan (one OR made the planner test
+            # trigram similarity on every key with the same first letter: ~15 ms instead of ~2 ms).
             db.execute(
                 "SELECT name_key, word_similarity(%(t)s, name_key) AS s, "
-                "levenshtein_less_equal(name_key, %(t)s, %(maxd)s) AS d "
-                "FROM directory_unifiednamekey WHERE pair_id = %(p)s AND (name_key %%> %(t)s OR "
-                "(name_key LIKE %(first)s AND length(name_key) BETWEEN %(lo)s AND %(hi)s "
-                "AND levenshtein_less_equal(name_key, %(t)s, %(maxd)s) <= %(maxd)s)) "
+                "levenshtein_less_equal(name_key, %(t)s, %(maxd)s) AS d FROM ("
+                "SELECT name_key FROM directory_unifiednamekey WHERE pair_id = %(p)s AND name_key %%> %(t)s "
+                "UNION SELECT name_key FROM directory_unifiednamekey WHERE pair_id = %(p)s "
+                "AND name_key LIKE %(first)s AND length(name_key) BETWEEN %(lo)s AND %(hi)s "
+                "AND levenshtein_less_equal(name_key, %(t)s, %(maxd)s) <= %(maxd)s) k "
                 "ORDER BY d, s DESC, name_key LIMIT 3",
-                {"t": token, "p": pair.pk, "first": token[0] + "%", "maxd": maxd,
+                {"t": token, "p": pair.pk, "first": _like_escape(token[0]) + "%", "maxd": maxd,
                  "lo": len(token) - maxd, "hi": len(token) + maxd},
             )  # fmt: skip
             found = [
@@ -276,6 +324,10 @@ def _name_search(
         names = [d.name for d in db.description]
         rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
     return _finish_page(rows, limit, query)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sort_name(query: DirectoryQuery) -> str:

@@ -363,7 +363,10 @@ def directory_rebuild_pair(*, pair: AlignedPlanPair) -> dict[str, Any]:
         specialty_rows = _copy_unified(cursor, pair, merged)
         copied = time.perf_counter()
         if len(merged) >= BIG_REBUILD:
+            # fresh statistics before the first search: with none, the planner guesses a few dozen name
+            # keys per pair and filters all of them by trigram similarity (~90 ms instead of ~2 ms)
             cursor.execute("ANALYZE directory_unifiedentry")
+            cursor.execute("ANALYZE directory_unifiednamekey")
     committed = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT gin_clean_pending_list('directory_unified_name_trgm'::regclass)")
