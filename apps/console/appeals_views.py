@@ -4,6 +4,7 @@ member's cases panel. Reps see their organization's members only (others answer 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -288,44 +289,66 @@ def _back(case: Case) -> HttpResponse:
     return redirect(reverse("console:appeals-case", kwargs={"case_pk": case.pk}))
 
 
+def _form_errors(form: forms.Form) -> str:
+    """Every field's errors on one line, for a flash message."""
+    return "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+
+
+def _case_action(
+    request: HttpRequest,
+    case: Case,
+    action: Callable[[dict[str, Any]], str],
+    *,
+    form: forms.Form | None = None,
+    invalid: str = "",
+) -> HttpResponse:
+    """Run one action from the case page, flash how it went, and go back to the case page.
+
+    An invalid ``form`` flashes ``invalid`` (``{errors}`` in it stands for the form's errors) and runs
+    nothing. Otherwise ``action`` gets the cleaned data and returns the success message; an AppealsError
+    it raises (the service changed nothing) is flashed instead.
+    """
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid.format(errors=_form_errors(form)))
+        return _back(case)
+    try:
+        done = action(form.cleaned_data if form is not None else {})
+    except AppealsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return _back(case)
+
+
 @rep_required
 @require_POST
 def appeals_case_transition(request: HttpRequest, case_pk: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_pk=case_pk)
-    try:
-        case = case_transition(
+
+    def transition(_data: dict[str, Any]) -> str:
+        moved = case_transition(
             case=case,
             target=request.POST.get("status", ""),
             note=request.POST.get("note", ""),
             actor=request.user,
             request=request,
         )
-    except AppealsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Case is now {case.get_status_display().lower()}.")
-    return _back(case)
+        return f"Case is now {moved.get_status_display().lower()}."
+
+    return _case_action(request, case, transition)
 
 
 @rep_required
 @require_POST
 def appeals_case_extend(request: HttpRequest, case_pk: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_pk=case_pk)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Extension: " + "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
-        )
-        return _back(case)
-    try:
-        extension = case_extend(case=case, actor=request.user, request=request, **form.cleaned_data)
-    except AppealsError as exc:
-        messages.error(request, exc.message)
-    else:
+
+    def extend(data: dict[str, Any]) -> str:
+        extension = case_extend(case=case, actor=request.user, request=request, **data)
         new_due = extension.new_due_at.astimezone(_tz())
-        messages.success(request, f"Extended by {extension.days} days; now due {new_due:%b %d, %Y %I:%M %p}.")
-    return _back(case)
+        return f"Extended by {extension.days} days; now due {new_due:%b %d, %Y %I:%M %p}."
+
+    return _case_action(request, case, extend, form=ExtendForm(request.POST), invalid="Extension: {errors}")
 
 
 @rep_required
@@ -334,53 +357,48 @@ def appeals_case_decide(request: HttpRequest, case_pk: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_pk=case_pk)
     form = DecideForm(request.POST)
     cast(forms.ChoiceField, form.fields["outcome"]).choices = Outcome.choices
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Decision: " + "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
-        )
-        return _back(case)
-    try:
-        case = case_decide(case=case, actor=request.user, request=request, **form.cleaned_data)
-    except AppealsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Decision recorded: {case.get_outcome_display().lower()}.")
-    return _back(case)
+
+    def decide(data: dict[str, Any]) -> str:
+        decided = case_decide(case=case, actor=request.user, request=request, **data)
+        return f"Decision recorded: {decided.get_outcome_display().lower()}."
+
+    return _case_action(request, case, decide, form=form, invalid="Decision: {errors}")
 
 
 @rep_required
 @require_POST
 def appeals_case_state_hearing(request: HttpRequest, case_pk: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_pk=case_pk)
-    form = StateHearingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "State Hearing: give the date the member asked for it.")
-        return _back(case)
-    try:
-        case = case_state_hearing_record(case=case, actor=request.user, request=request, **form.cleaned_data)
-    except AppealsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "State Hearing request recorded.")
-    return _back(case)
+
+    def record(data: dict[str, Any]) -> str:
+        case_state_hearing_record(case=case, actor=request.user, request=request, **data)
+        return "State Hearing request recorded."
+
+    return _case_action(
+        request,
+        case,
+        record,
+        form=StateHearingForm(request.POST),
+        invalid="State Hearing: give the date the member asked for it.",
+    )
 
 
 @rep_required
 @require_POST
 def appeals_case_attach(request: HttpRequest, case_pk: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_pk=case_pk)
-    form = AttachForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Choose a file to attach.")
-        return _back(case)
-    try:
-        case_attachment_add(case=case, upload=form.cleaned_data["file"], actor=request.user, request=request)
-    except AppealsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Attachment added.")
-    return _back(case)
+
+    def attach(data: dict[str, Any]) -> str:
+        case_attachment_add(case=case, upload=data["file"], actor=request.user, request=request)
+        return "Attachment added."
+
+    return _case_action(
+        request,
+        case,
+        attach,
+        form=AttachForm(request.POST, request.FILES),
+        invalid="Choose a file to attach.",
+    )
 
 
 @rep_required

@@ -19,7 +19,7 @@ bad value (a birth or death date is PHI); they name the segment, element and pos
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
@@ -125,14 +125,14 @@ class _CoverageBuilder:
     position: Position
     begin: date | None = None
     end: date | None = None
-    dates: list[DateValue] | None = None
-    references: list[Reference] | None = None
-    amounts: list[tuple[str, Decimal]] | None = None
-    providers: list[Provider] | None = None
+    dates: list[DateValue] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    providers: list[Provider] = field(default_factory=list)
     has_dates: bool = False
 
     def build(self, layout: PackedLayout) -> Coverage:
-        references = tuple(self.references or ())
+        references = tuple(self.references)
         aid_code = county = ""
         for ref in references:
             if ref.qualifier == layout.coverage_aid_code_qualifier and not aid_code:
@@ -148,10 +148,10 @@ class _CoverageBuilder:
             coverage_level=self.coverage_level,
             begin=self.begin,
             end=self.end,
-            dates=tuple(self.dates or ()),
+            dates=tuple(self.dates),
             references=references,
-            amounts=tuple(self.amounts or ()),
-            providers=tuple(self.providers or ()),
+            amounts=tuple(self.amounts),
+            providers=tuple(self.providers),
             aid_code=aid_code,
             county_code=county,
             position=self.position,
@@ -237,29 +237,22 @@ class Reader834:
         interchange_code: str = "",
     ) -> X12StructureError:
         if segment is None:
+            # The file ended: point just past the last segment read.
             last = self._last
-            number = last.number + 1 if last else 1
-            error = X12StructureError(
-                message,
-                code=code,
-                file=self.name,
-                segment="",
-                segment_number=number,
-                offset=self.tokenizer.bytes_read,
-                line=last.line if last else 1,
-                expected=expected,
-            )
+            tag, number = "", last.number + 1 if last else 1
+            offset, line = self.tokenizer.bytes_read, last.line if last else 1
         else:
-            error = X12StructureError(
-                message,
-                code=code,
-                file=self.name,
-                segment=segment.tag,
-                segment_number=segment.number,
-                offset=segment.offset,
-                line=segment.line,
-                expected=expected,
-            )
+            tag, number, offset, line = segment.tag, segment.number, segment.offset, segment.line
+        error = X12StructureError(
+            message,
+            code=code,
+            file=self.name,
+            segment=tag,
+            segment_number=number,
+            offset=offset,
+            line=line,
+            expected=expected,
+        )
         if set_code and self._set is not None:
             self._set.syntax_codes.append(set_code)
             if segment is not None:
@@ -288,6 +281,36 @@ class Reader834:
             group_code="3",
             interchange_code="023",
         )
+
+    def _check_control_number(
+        self, trailer: Segment, *, header_element: str, control: str, **ack: str
+    ) -> None:
+        """A trailer (IEA, GE, SE) must repeat its header's control number in its second element.
+
+        ``ack`` is the one ``set_code``, ``group_code`` or ``interchange_code`` a mismatch adds (see _fail).
+        """
+        if trailer.get(2) != control:
+            raise self._fail(
+                f"{trailer.tag}02 {trailer.get(2)!r} does not match {header_element} {control!r}.",
+                code="x12.control_number_mismatch",
+                segment=trailer,
+                expected=f"{trailer.tag}02 = {control}",
+                **ack,
+            )
+
+    def _check_count(self, trailer: Segment, *, count: int, counted: str, container: str, **ack: str) -> None:
+        """A trailer (IEA, GE, SE) must count what its envelope holds in its first element.
+
+        ``ack``: as for :meth:`_check_control_number`.
+        """
+        if trailer.get(1) != str(count):
+            raise self._fail(
+                f"{trailer.tag}01 says {trailer.get(1)!r} {counted}, the {container} has {count}.",
+                code="x12.count_mismatch",
+                segment=trailer,
+                expected=f"{trailer.tag}01 = {count}",
+                **ack,
+            )
 
     # ---- envelopes --------------------------------------------------------------------------------
 
@@ -342,22 +365,16 @@ class Reader834:
                     expected="GS",
                     interchange_code="024",
                 )
-            if segment.get(2) != header.control_number:
-                raise self._fail(
-                    f"IEA02 {segment.get(2)!r} does not match ISA13 {header.control_number!r}.",
-                    code="x12.control_number_mismatch",
-                    segment=segment,
-                    expected=f"IEA02 = {header.control_number}",
-                    interchange_code="001",
-                )
-            if segment.get(1) != str(group_count):
-                raise self._fail(
-                    f"IEA01 says {segment.get(1)!r} functional groups, the interchange has {group_count}.",
-                    code="x12.count_mismatch",
-                    segment=segment,
-                    expected=f"IEA01 = {group_count}",
-                    interchange_code="021",
-                )
+            self._check_control_number(
+                segment, header_element="ISA13", control=header.control_number, interchange_code="001"
+            )
+            self._check_count(
+                segment,
+                count=group_count,
+                counted="functional groups",
+                container="interchange",
+                interchange_code="021",
+            )
             yield InterchangeEnd(header.control_number, group_count, self._pos(segment))
             segment = self._next()
 
@@ -477,22 +494,8 @@ class Reader834:
                 group_code="3",
             )
         group.declared_set_count = int(segment.get(1)) if segment.get(1).isdigit() else None
-        if segment.get(2) != control:
-            raise self._fail(
-                f"GE02 {segment.get(2)!r} does not match GS06 {control!r}.",
-                code="x12.control_number_mismatch",
-                segment=segment,
-                expected=f"GE02 = {control}",
-                group_code="4",
-            )
-        if segment.get(1) != str(count):
-            raise self._fail(
-                f"GE01 says {segment.get(1)!r} transaction sets, the group has {count}.",
-                code="x12.count_mismatch",
-                segment=segment,
-                expected=f"GE01 = {count}",
-                group_code="5",
-            )
+        self._check_control_number(segment, header_element="GS06", control=control, group_code="4")
+        self._check_count(segment, count=count, counted="transaction sets", container="group", group_code="5")
         yield GroupEnd(control, count, self._pos(segment))
         self._group = None
         return self._next()
@@ -642,22 +645,10 @@ class Reader834:
                 set_code="5",
             )
         actual = segment.number - st.number + 1
-        if segment.get(1) != str(actual):
-            raise self._fail(
-                f"SE01 says {segment.get(1)!r} segments, the transaction set has {actual}.",
-                code="x12.count_mismatch",
-                segment=segment,
-                expected=f"SE01 = {actual}",
-                set_code="4",
-            )
-        if segment.get(2) != control:
-            raise self._fail(
-                f"SE02 {segment.get(2)!r} does not match ST02 {control!r}.",
-                code="x12.control_number_mismatch",
-                segment=segment,
-                expected=f"SE02 = {control}",
-                set_code="3",
-            )
+        self._check_count(
+            segment, count=actual, counted="segments", container="transaction set", set_code="4"
+        )
+        self._check_control_number(segment, header_element="ST02", control=control, set_code="3")
         yield TransactionEnd(control, actual, members, self._pos(segment))
         self._set = None
         return self._next()
@@ -726,65 +717,91 @@ class Reader834:
                 )
             )
 
+        def invalid_code(segment: Segment, message: str, *, loop: str, element: int, reference: str) -> None:
+            # A coded element outside its code list ("7"), or empty ("1": mandatory element missing).
+            issue(
+                segment,
+                message,
+                code="x12.invalid_code",
+                loop=loop,
+                element=element,
+                reference=reference,
+                element_code="7" if segment.get(element) else "1",
+            )
+
+        def missing_element(
+            segment: Segment, message: str, *, loop: str, element: int, reference: str
+        ) -> None:
+            issue(
+                segment,
+                message,
+                code="x12.missing_element",
+                loop=loop,
+                element=element,
+                reference=reference,
+                element_code="1",
+            )
+
+        def invalid_date(segment: Segment, message: str, *, loop: str, element: int) -> None:
+            issue(
+                segment,
+                message,
+                code="x12.invalid_date",
+                loop=loop,
+                element=element,
+                reference="1251",
+                element_code="8",
+            )
+
+        def not_allowed(segment: Segment) -> None:
+            # Reads the current ``loop`` (assigned below, before the first segment of the loop body).
+            issue(
+                segment,
+                f"{segment.tag} is not allowed in loop {loop}.",
+                code="x12.segment_out_of_order",
+                loop=loop,
+                segment_code="7",
+            )
+
+        def loop_issue(message: str, *, segment_id: str, position: Position, loop_id: str, code: str) -> None:
+            # A rule about a whole loop (a required segment or date it lacks), reported at the loop's start.
+            issues.append(Issue(code, message, segment_id, position, loop_id, segment_syntax_code="3"))
+
         # INS
         subscriber_flag = ins.get(1)
         if subscriber_flag not in {"Y", "N"}:
-            issue(
-                ins,
-                f"INS01 {subscriber_flag!r} must be Y or N.",
-                code="x12.invalid_code",
-                loop="2000",
-                element=1,
-                reference="1073",
-                element_code="7" if subscriber_flag else "1",
+            invalid_code(
+                ins, f"INS01 {subscriber_flag!r} must be Y or N.", loop="2000", element=1, reference="1073"
             )
         relationship = ins.get(2)
         if not relationship:
-            issue(
-                ins,
-                "INS02 relationship code is missing.",
-                code="x12.missing_element",
-                loop="2000",
-                element=2,
-                reference="1069",
-                element_code="1",
+            missing_element(
+                ins, "INS02 relationship code is missing.", loop="2000", element=2, reference="1069"
             )
         maintenance_type = ins.get(3)
         if maintenance_type not in MEMBER_MAINTENANCE_TYPES:
-            issue(
+            invalid_code(
                 ins,
                 f"INS03 maintenance type {maintenance_type!r} must be one of 001, 021, 024, 025, 030.",
-                code="x12.invalid_code",
                 loop="2000",
                 element=3,
                 reference="875",
-                element_code="7" if maintenance_type else "1",
             )
         benefit_status = ins.get(5)
         if benefit_status not in _BENEFIT_STATUS:
-            issue(
+            invalid_code(
                 ins,
                 f"INS05 benefit status {benefit_status!r} must be A, C, S or T.",
-                code="x12.invalid_code",
                 loop="2000",
                 element=5,
                 reference="1216",
-                element_code="7" if benefit_status else "1",
             )
         medicare = ins.components(6, component)
         death_date: date | None = None
         if ins.get(12):
             death_date = parse_d8(ins.get(12))
             if death_date is None or ins.get(11) not in {"D8", ""}:
-                issue(
-                    ins,
-                    "INS12 death date is not a valid CCYYMMDD date.",
-                    code="x12.invalid_date",
-                    loop="2000",
-                    element=12,
-                    reference="1251",
-                    element_code="8",
-                )
+                invalid_date(ins, "INS12 death date is not a valid CCYYMMDD date.", loop="2000", element=12)
 
         references: list[Reference] = []
         dates: list[DateValue] = []
@@ -826,18 +843,13 @@ class Reader834:
             if provider is not None and coverage is not None:
                 if not provider.has_name:
                     issue_at = provider.position
-                    issues.append(
-                        Issue(
-                            code="x12.missing_segment",
-                            message="2310 provider loop has LX but no NM1.",
-                            segment_id="NM1",
-                            position=issue_at,
-                            loop_id="2310",
-                            segment_syntax_code="3",
-                        )
+                    loop_issue(
+                        "2310 provider loop has LX but no NM1.",
+                        segment_id="NM1",
+                        position=issue_at,
+                        loop_id="2310",
+                        code="x12.missing_segment",
                     )
-                if coverage.providers is None:
-                    coverage.providers = []
                 coverage.providers.append(provider.build())
             provider = None
 
@@ -879,14 +891,12 @@ class Reader834:
                     segment.get(1), segment.get(2), tuple(segment.get(2).split(separator)), pos(segment)
                 )
                 if not ref.value:
-                    issue(
+                    missing_element(
                         segment,
                         f"REF02 value is missing for REF*{ref.qualifier}.",
-                        code="x12.missing_element",
                         loop=loop,
                         element=2,
                         reference="127",
-                        element_code="1",
                     )
                 if loop == "2000":
                     references.append(ref)
@@ -904,8 +914,6 @@ class Reader834:
                 elif loop in {"2300", "2310"} and coverage is not None:
                     finish_provider()
                     loop = "2300"
-                    if coverage.references is None:
-                        coverage.references = []
                     coverage.references.append(ref)
                 elif loop == "2750" and category is not None:
                     category["qualifier"] = ref.qualifier
@@ -913,36 +921,18 @@ class Reader834:
                 elif loop in {"2320", "2330"}:
                     pass
                 else:
-                    issue(
-                        segment,
-                        f"REF is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "DTP":
                 value, problem = self._date_value(segment)
                 if value is None:
-                    issue(
-                        segment,
-                        problem,
-                        code="x12.invalid_date",
-                        loop=loop,
-                        element=3,
-                        reference="1251",
-                        element_code="8",
-                    )
+                    invalid_date(segment, problem, loop=loop, element=3)
                 elif loop == "2000":
                     dates.append(value)
-                    positions[f"DTP*{value.qualifier}"] = positions.get(f"DTP*{value.qualifier}") or pos(
-                        segment
-                    )
+                    positions.setdefault(f"DTP*{value.qualifier}", pos(segment))
                 elif loop in {"2300", "2310"} and coverage is not None:
                     finish_provider()
                     loop = "2300"
                     coverage.has_dates = True
-                    if coverage.dates is None:
-                        coverage.dates = []
                     coverage.dates.append(value)
                     if value.qualifier == "348":
                         coverage.begin = value.start
@@ -953,13 +943,7 @@ class Reader834:
                 elif loop in {"2200", "2320", "2330"}:
                     pass
                 else:
-                    issue(
-                        segment,
-                        f"DTP is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
                 if value is None and loop in {"2300", "2310"} and coverage is not None:
                     coverage.has_dates = True
             elif tag == "NM1":
@@ -1006,7 +990,7 @@ class Reader834:
                     address_target = target
                     if target == "2100A":
                         name = person
-                        positions["NM1"] = positions.get("NM1") or pos(segment)
+                        positions.setdefault("NM1", pos(segment))
                     elif target == "2100B":
                         incorrect_name = person
                     elif target != "2100C":
@@ -1045,21 +1029,13 @@ class Reader834:
                             segment.get(4),
                             county,
                         )
-                        positions[f"N4@{address_target}"] = positions.get(f"N4@{address_target}") or pos(
-                            segment
-                        )
+                        positions.setdefault(f"N4@{address_target}", pos(segment))
                     if address_target == "2100A":
                         residence = current
                     else:
                         mailing = current
                 elif loop == "2000" or loop in {"2200", "2300"}:
-                    issue(
-                        segment,
-                        f"{tag} is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "PER":
                 if loop == "2100A":
                     for index in (3, 5, 7):
@@ -1067,38 +1043,27 @@ class Reader834:
                         if qualifier and value_text:
                             contacts.append(Contact(qualifier, value_text))
                 elif loop in {"2000", "2200", "2300"}:
-                    issue(
-                        segment,
-                        f"PER is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "DMG":
                 if loop == "2100A":
-                    positions["DMG"] = positions.get("DMG") or pos(segment)
+                    positions.setdefault("DMG", pos(segment))
                     if segment.get(2):
                         birth_date = parse_d8(segment.get(2))
                         if birth_date is None:
-                            issue(
+                            invalid_date(
                                 segment,
                                 "DMG02 birth date is not a valid CCYYMMDD date.",
-                                code="x12.invalid_date",
                                 loop=loop,
                                 element=2,
-                                reference="1251",
-                                element_code="8",
                             )
                     sex = segment.get(3)
                     if sex and sex not in {"F", "M", "U"}:
-                        issue(
+                        invalid_code(
                             segment,
                             f"DMG03 sex {sex!r} must be F, M or U.",
-                            code="x12.invalid_code",
                             loop=loop,
                             element=3,
                             reference="1068",
-                            element_code="7",
                         )
                     marital = segment.get(4)
                     raw_race = segment.get(5)
@@ -1109,33 +1074,15 @@ class Reader834:
                             if parts:
                                 race.append(parts[-1])
                 elif loop != "2100B":
-                    issue(
-                        segment,
-                        f"DMG is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "LUI":
                 if loop == "2100A":
                     languages.append(Language(segment.get(1), segment.get(2), segment.get(3), segment.get(4)))
                 else:
-                    issue(
-                        segment,
-                        f"LUI is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag in {"EC", "ICM", "HLH"}:
                 if loop != "2100A":
-                    issue(
-                        segment,
-                        f"{tag} is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "AMT":
                 if loop in {"2300", "2310"} and coverage is not None:
                     finish_provider()
@@ -1153,17 +1100,9 @@ class Reader834:
                             element_code="6",
                         )
                     else:
-                        if coverage.amounts is None:
-                            coverage.amounts = []
                         coverage.amounts.append((segment.get(1), amount))
                 elif loop != "2100A":
-                    issue(
-                        segment,
-                        f"AMT is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "DSB":
                 enter(segment, "2200")
                 address_target = ""
@@ -1173,25 +1112,21 @@ class Reader834:
                 address_target = ""
                 hd_type = segment.get(1)
                 if hd_type not in COVERAGE_MAINTENANCE_TYPES:
-                    issue(
+                    invalid_code(
                         segment,
                         f"HD01 maintenance type {hd_type!r} is not a valid code.",
-                        code="x12.invalid_code",
                         loop="2300",
                         element=1,
                         reference="875",
-                        element_code="7" if hd_type else "1",
                     )
                 line = segment.get(3)
                 if not line:
-                    issue(
+                    missing_element(
                         segment,
                         "HD03 insurance line code is missing.",
-                        code="x12.missing_element",
                         loop="2300",
                         element=3,
                         reference="1205",
-                        element_code="1",
                     )
                 plan = segment.get(4)
                 plan_parts = plan.split(separator)
@@ -1205,16 +1140,10 @@ class Reader834:
                     position=pos(segment),
                 )
                 coverages.append(coverage)
-                positions["HD"] = positions.get("HD") or pos(segment)
+                positions.setdefault("HD", pos(segment))
             elif tag == "IDC":
                 if loop not in {"2300", "2310"}:
-                    issue(
-                        segment,
-                        f"IDC is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "LX":
                 if loop in {"2300", "2310"} and coverage is not None:
                     finish_provider()
@@ -1226,37 +1155,19 @@ class Reader834:
                     category = {}
                     loop = "2750"
                 else:
-                    issue(
-                        segment,
-                        f"LX is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "PLA":
                 if loop == "2310" and provider is not None:
                     provider.change_reason = segment.get(5)
                     provider.change_effective = parse_d8(segment.get(3))
                 else:
-                    issue(
-                        segment,
-                        f"PLA is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "COB":
                 if loop in {"2300", "2310", "2320", "2330"} and coverage is not None:
                     finish_provider()
                     loop = "2320"
                 else:
-                    issue(
-                        segment,
-                        f"COB is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "LS":
                 finish_provider()
                 enter(segment, "2700")
@@ -1265,75 +1176,51 @@ class Reader834:
                 if loop == "2750" and category is not None:
                     category["name"] = segment.get(2)
                 else:
-                    issue(
-                        segment,
-                        f"N1 is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             elif tag == "LE":
                 if loop in {"2700", "2750"}:
                     finish_category()
                     loop = "2750"
                 else:
-                    issue(
-                        segment,
-                        f"LE is not allowed in loop {loop}.",
-                        code="x12.segment_out_of_order",
-                        loop=loop,
-                        segment_code="7",
-                    )
+                    not_allowed(segment)
             segment = next_segment()
         finish_provider()
         finish_category()
 
         # Loop-level rules (DOMAIN.md §5.5).
         if subscriber_ids == 0:
-            issues.append(
-                Issue(
-                    code="x12.missing_segment",
-                    message="The member loop has no REF*0F subscriber identifier.",
-                    segment_id="REF",
-                    position=pos(ins),
-                    loop_id="2000",
-                    segment_syntax_code="3",
-                )
+            loop_issue(
+                "The member loop has no REF*0F subscriber identifier.",
+                segment_id="REF",
+                position=pos(ins),
+                loop_id="2000",
+                code="x12.missing_segment",
             )
         if name is None:
-            issues.append(
-                Issue(
-                    code="x12.missing_segment",
-                    message="The member loop has no NM1*IL member name (loop 2100A).",
-                    segment_id="NM1",
-                    position=pos(ins),
-                    loop_id="2100A",
-                    segment_syntax_code="3",
-                )
+            loop_issue(
+                "The member loop has no NM1*IL member name (loop 2100A).",
+                segment_id="NM1",
+                position=pos(ins),
+                loop_id="2100A",
+                code="x12.missing_segment",
             )
         built = tuple(item.build(self.layout) for item in coverages)
         for item, builder in zip(built, coverages, strict=True):
             if not builder.has_dates:
-                issues.append(
-                    Issue(
-                        code="x12.missing_segment",
-                        message="The HD coverage loop has no DTP coverage date.",
-                        segment_id="DTP",
-                        position=item.position,
-                        loop_id="2300",
-                        segment_syntax_code="3",
-                    )
+                loop_issue(
+                    "The HD coverage loop has no DTP coverage date.",
+                    segment_id="DTP",
+                    position=item.position,
+                    loop_id="2300",
+                    code="x12.missing_segment",
                 )
             elif item.maintenance_type == MAINTENANCE_ADD and item.begin is None:
-                issues.append(
-                    Issue(
-                        code="x12.missing_segment",
-                        message="An added coverage (HD01 021) needs its DTP*348 benefit begin date.",
-                        segment_id="DTP",
-                        position=item.position,
-                        loop_id="2300",
-                        segment_syntax_code="3",
-                    )
+                loop_issue(
+                    "An added coverage (HD01 021) needs its DTP*348 benefit begin date.",
+                    segment_id="DTP",
+                    position=item.position,
+                    loop_id="2300",
+                    code="x12.missing_segment",
                 )
         member_dates = {value.qualifier for value in dates}
         if (
@@ -1341,30 +1228,24 @@ class Reader834:
             and "357" not in member_dates
             and not any(c.end for c in built)
         ):
-            issues.append(
-                Issue(
-                    code="x12.missing_end_date",
-                    message="A termination (INS03 024) needs an end date: DTP*357 or DTP*349.",
-                    segment_id="DTP",
-                    position=pos(ins),
-                    loop_id="2000",
-                    segment_syntax_code="3",
-                )
+            loop_issue(
+                "A termination (INS03 024) needs an end date: DTP*357 or DTP*349.",
+                segment_id="DTP",
+                position=pos(ins),
+                loop_id="2000",
+                code="x12.missing_end_date",
             )
         if (
             maintenance_type == MAINTENANCE_ADD
             and "356" not in member_dates
             and not any(c.begin for c in built)
         ):
-            issues.append(
-                Issue(
-                    code="x12.missing_begin_date",
-                    message="An addition (INS03 021) needs a begin date: DTP*356 or DTP*348.",
-                    segment_id="DTP",
-                    position=pos(ins),
-                    loop_id="2000",
-                    segment_syntax_code="3",
-                )
+            loop_issue(
+                "An addition (INS03 021) needs a begin date: DTP*356 or DTP*348.",
+                segment_id="DTP",
+                position=pos(ins),
+                loop_id="2000",
+                code="x12.missing_begin_date",
             )
 
         subscriber_id = ""

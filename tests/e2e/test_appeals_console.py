@@ -1,13 +1,12 @@
 """Appeals in the rep console, in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright)
 against the live test server: from the member page, log an appeal with the one intake form, see its clock,
 work it through the status machine, find it in the queue, record an adverse decision and see the IRE
-forwarding and State Hearing rights. Same pattern as tests/e2e/test_console_browser.py (doors)."""
+forwarding and State Hearing rights. The browser and the sign-in come from tests/e2e/conftest.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,53 +23,20 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "correct horse battery"
 LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def appeals_browser_page(monkeypatch):  # type: ignore[no-untyped-def]
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail("Debian chromium is required: apt-get install -y chromium")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls below are plain sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def test_rep_logs_an_appeal_and_decides_it_in_the_console(live_server, pair, appeals_browser_page):
+def test_rep_logs_an_appeal_and_decides_it_in_the_console(live_server, pair, browser_page, console_sign_in):
     from playwright.sync_api import expect
 
     # given a rep of the pair's organization and a member of the pair
     rep = RepUserFactory(parent_organization=pair.parent, username="rep.appeals")
     member = aligned_member(pair, first_name="Rosa", last_name="Martinez")
-    page = appeals_browser_page
+    page = browser_page
 
     # sign in and open the member page: the appeals panel is there, empty
     page.goto(f"{live_server.url}/console/members/{member.pk}/")
-    page.get_by_label("Username").fill(rep.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    console_sign_in(rep.username)
     panel = page.locator("#panel-appeals")
     expect(panel).to_contain_text("No grievances or appeals.")
 

@@ -3,8 +3,6 @@ the live test server: sign in, search as you type, open the member, reissue the 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from apps.audit.models import AuditEvent
@@ -18,41 +16,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "correct horse battery"
 
-
-@pytest.fixture
-def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail("Debian chromium is required: apt-get install -y chromium")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls below are plain sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            page.wait_for_load_state("networkidle")  # no request still running when the DB is flushed
-            context.close()
-            browser.close()
-
-
-def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page):
+def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page, console_sign_in):
     from playwright.sync_api import expect
 
     # given a rep of the pair's organization and a member of the pair
@@ -63,9 +28,7 @@ def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page):
     # sign in
     page.goto(f"{live_server.url}/console/")
     expect(page).to_have_url(f"{live_server.url}/console/login/?next=/console/")
-    page.get_by_label("Username").fill(rep.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    console_sign_in(rep.username)
     expect(page.get_by_role("heading", name="Find a member")).to_be_visible()
 
     # search as you type (htmx): "/" jumps to the box, the MBI finds the member, masked in the list
@@ -105,13 +68,13 @@ def test_rep_finds_member_and_reissues_card(live_server, pair, browser_page):
     assert {"member.search", "member.console", "card_request", "id_card"} <= resources
 
 
-def test_anonymous_browser_lands_on_login_and_bad_password_is_refused(live_server, browser_page, rep_user):
+def test_anonymous_browser_lands_on_login_and_bad_password_is_refused(
+    live_server, browser_page, console_sign_in, rep_user
+):
     from playwright.sync_api import expect
 
     page = browser_page
     page.goto(f"{live_server.url}/console/queues/")
-    page.get_by_label("Username").fill(rep_user.username)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    console_sign_in(rep_user.username, "not the password")
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/console/login/")

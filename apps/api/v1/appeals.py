@@ -210,6 +210,19 @@ class StaffApiBase(RateLimitHeadersApiMixin, APIView):
     permission_classes = [IsRepOrAdmin]
 
 
+class CaseActionApiBase(StaffApiBase):
+    """A POST on one case with a nested ``InputSerializer``."""
+
+    InputSerializer: type[serializers.Serializer[Any]]
+
+    def case_and_input(self, request: Request, case_pk: str) -> tuple[Case, dict[str, Any]]:
+        """The case (404 if the user may not see it), then the validated input (400 if invalid)."""
+        case = case_get_for_user(user=request.user, case_pk=case_pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return case, data.validated_data
+
+
 class CaseListApi(StaffApiBase):
     class Pagination(CursorPagination):
         ordering = "-received_at"
@@ -272,7 +285,7 @@ class CaseDetailApi(StaffApiBase):
         return Response(StaffCaseDetailSerializer(case).data)
 
 
-class CaseTransitionApi(StaffApiBase):
+class CaseTransitionApi(CaseActionApiBase):
     class InputSerializer(serializers.Serializer[Any]):
         status = serializers.ChoiceField(choices=Status.choices)
         note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -281,20 +294,18 @@ class CaseTransitionApi(StaffApiBase):
         request=InputSerializer, responses=StaffCaseDetailSerializer, operation_id="appeals_cases_transition"
     )
     def post(self, request: Request, case_pk: str) -> Response:
-        case = case_get_for_user(user=request.user, case_pk=case_pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        case, data = self.case_and_input(request, case_pk)
         case = case_transition(
             case=case,
-            target=data.validated_data["status"],
-            note=data.validated_data["note"],
+            target=data["status"],
+            note=data["note"],
             actor=request.user,
             request=request._request,
         )
         return Response(StaffCaseDetailSerializer(case).data)
 
 
-class CaseExtendApi(StaffApiBase):
+class CaseExtendApi(CaseActionApiBase):
     class InputSerializer(serializers.Serializer[Any]):
         days = serializers.IntegerField(min_value=1, max_value=90)
         requested_by = serializers.ChoiceField(choices=ExtensionRequester.choices)
@@ -304,15 +315,13 @@ class CaseExtendApi(StaffApiBase):
         request=InputSerializer, responses=StaffCaseDetailSerializer, operation_id="appeals_cases_extend"
     )
     def post(self, request: Request, case_pk: str) -> Response:
-        case = case_get_for_user(user=request.user, case_pk=case_pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case_extend(case=case, actor=request.user, request=request._request, **data.validated_data)
+        case, data = self.case_and_input(request, case_pk)
+        case_extend(case=case, actor=request.user, request=request._request, **data)
         case.refresh_from_db()
         return Response(StaffCaseDetailSerializer(case).data)
 
 
-class CaseDecideApi(StaffApiBase):
+class CaseDecideApi(CaseActionApiBase):
     class InputSerializer(serializers.Serializer[Any]):
         outcome = serializers.ChoiceField(choices=[c for c in Outcome.choices if c[0]])
         summary = serializers.CharField()
@@ -321,14 +330,12 @@ class CaseDecideApi(StaffApiBase):
         request=InputSerializer, responses=StaffCaseDetailSerializer, operation_id="appeals_cases_decide"
     )
     def post(self, request: Request, case_pk: str) -> Response:
-        case = case_get_for_user(user=request.user, case_pk=case_pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = case_decide(case=case, actor=request.user, request=request._request, **data.validated_data)
+        case, data = self.case_and_input(request, case_pk)
+        case = case_decide(case=case, actor=request.user, request=request._request, **data)
         return Response(StaffCaseDetailSerializer(case).data)
 
 
-class CaseStateHearingApi(StaffApiBase):
+class CaseStateHearingApi(CaseActionApiBase):
     class InputSerializer(serializers.Serializer[Any]):
         requested_on = serializers.DateField()
         with_continuation = serializers.BooleanField(default=False)
@@ -339,16 +346,12 @@ class CaseStateHearingApi(StaffApiBase):
         operation_id="appeals_cases_state_hearing",
     )
     def post(self, request: Request, case_pk: str) -> Response:
-        case = case_get_for_user(user=request.user, case_pk=case_pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = case_state_hearing_record(
-            case=case, actor=request.user, request=request._request, **data.validated_data
-        )
+        case, data = self.case_and_input(request, case_pk)
+        case = case_state_hearing_record(case=case, actor=request.user, request=request._request, **data)
         return Response(StaffCaseDetailSerializer(case).data)
 
 
-class CaseAttachmentApi(StaffApiBase):
+class CaseAttachmentApi(CaseActionApiBase):
     parser_classes = [MultiPartParser]
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -365,11 +368,9 @@ class CaseAttachmentApi(StaffApiBase):
         request=InputSerializer, responses={201: OutputSerializer}, operation_id="appeals_cases_attach"
     )
     def post(self, request: Request, case_pk: str) -> Response:
-        case = case_get_for_user(user=request.user, case_pk=case_pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        case, data = self.case_and_input(request, case_pk)
         attachment = case_attachment_add(
-            case=case, upload=data.validated_data["file"], actor=request.user, request=request._request
+            case=case, upload=data["file"], actor=request.user, request=request._request
         )
         return Response(self.OutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

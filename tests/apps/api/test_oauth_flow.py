@@ -74,6 +74,39 @@ def _params(client_id: str, challenge: str, **extra: str) -> dict[str, str]:
     }
 
 
+def _code(base: str, session: requests.Session, client_id: str, challenge: str) -> str:
+    """Authorize (PKCE S256) and return the code from the redirect."""
+    redirect = _authorize(base, session, _params(client_id, challenge))
+    return up.parse_qs(up.urlparse(redirect.headers["Location"]).query)["code"][0]
+
+
+def _token(base: str, client_id: str, code: str, verifier: str) -> requests.Response:
+    """Exchange an authorization code at the token endpoint."""
+    return requests.post(
+        f"{base}/o/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": MOBILE_REDIRECT_URI,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+
+
+def _refresh(base: str, client_id: str, refresh_token: str) -> requests.Response:
+    return requests.post(
+        f"{base}/o/token/",
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id},
+        timeout=10,
+    )
+
+
+def _me(base: str, access_token: str) -> requests.Response:
+    return requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {access_token}"}, timeout=10)
+
+
 def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     base = live_server.url
     session = _signed_in_session(base, member_user.username)
@@ -90,36 +123,12 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     code = query["code"][0]
 
     # token: the code alone is not enough, the verifier must match
-    bad = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": MOBILE_REDIRECT_URI,
-            "client_id": mobile_app.client_id,
-            "code_verifier": secrets.token_urlsafe(64),
-        },
-        timeout=10,
-    )
+    bad = _token(base, mobile_app.client_id, code, secrets.token_urlsafe(64))
     assert bad.status_code == 400
     # (a failed exchange burns nothing but that attempt; start a fresh authorization)
     verifier, challenge = _pkce()
-    code = up.parse_qs(
-        up.urlparse(
-            _authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]
-        ).query
-    )["code"][0]
-    token = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": MOBILE_REDIRECT_URI,
-            "client_id": mobile_app.client_id,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    )
+    code = _code(base, session, mobile_app.client_id, challenge)
+    token = _token(base, mobile_app.client_id, code, verifier)
     assert token.status_code == 200, token.text
     tokens = token.json()
     assert tokens["token_type"] == "Bearer"
@@ -127,34 +136,20 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
     assert 0 < tokens["expires_in"] <= 900
 
     # call the API with the access token
-    me = requests.get(
-        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
-    )
+    me = _me(base, tokens["access_token"])
     assert me.status_code == 200, me.text
     assert me.json()["member_id"] == member_user.member.member_id
     assert AuditEvent.objects.filter(resource="member.summary", actor_id=member_user.pk).count() == 1
 
     # refresh: new pair, the old access token stops working
-    refreshed = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": mobile_app.client_id,
-        },
-        timeout=10,
-    )
+    refreshed = _refresh(base, mobile_app.client_id, tokens["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     new = refreshed.json()
     assert new["access_token"] != tokens["access_token"]
-    old = requests.get(
-        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
-    )
+    old = _me(base, tokens["access_token"])
     assert old.status_code == 401
     assert old.json()["code"] == "not_authenticated"
-    again = requests.get(
-        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10
-    )
+    again = _me(base, new["access_token"])
     assert again.status_code == 200
 
     # revoke: the token is dead at once
@@ -164,9 +159,7 @@ def test_mobile_app_oauth_dance(live_server, mobile_app, member_user):
         timeout=10,
     )
     assert revoked.status_code == 200
-    after = requests.get(
-        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}, timeout=10
-    )
+    after = _me(base, new["access_token"])
     assert after.status_code == 401
 
 
@@ -187,7 +180,7 @@ def test_authorization_without_pkce_or_with_plain_is_refused(live_server, mobile
 def test_token_scopes_limit_what_it_opens(live_server, bearer_for, member_user):
     base = live_server.url
     card_only = bearer_for(member_user, scope="card.read")
-    response = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {card_only}"}, timeout=10)
+    response = _me(base, card_only)
     assert response.status_code == 403
     assert response.json()["code"] == "insufficient_scope"
     assert AuditEvent.objects.count() == 0
@@ -197,43 +190,11 @@ def test_replayed_refresh_token_revokes_the_family(live_server, mobile_app, memb
     base = live_server.url
     session = _signed_in_session(base, member_user.username)
     verifier, challenge = _pkce()
-    code = up.parse_qs(
-        up.urlparse(
-            _authorize(base, session, _params(mobile_app.client_id, challenge)).headers["Location"]
-        ).query
-    )["code"][0]
-    tokens = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": MOBILE_REDIRECT_URI,
-            "client_id": mobile_app.client_id,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    ).json()
-    first = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": mobile_app.client_id,
-        },
-        timeout=10,
-    ).json()
-    replay = requests.post(
-        f"{base}/o/token/",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": mobile_app.client_id,
-        },
-        timeout=10,
-    )
+    code = _code(base, session, mobile_app.client_id, challenge)
+    tokens = _token(base, mobile_app.client_id, code, verifier).json()
+    first = _refresh(base, mobile_app.client_id, tokens["refresh_token"]).json()
+    replay = _refresh(base, mobile_app.client_id, tokens["refresh_token"])
     assert replay.status_code == 400
     # the stolen-token family is revoked: the legitimate newer access token dies too
-    me = requests.get(
-        f"{base}/api/v1/me", headers={"Authorization": f"Bearer {first['access_token']}"}, timeout=10
-    )
+    me = _me(base, first["access_token"])
     assert me.status_code == 401

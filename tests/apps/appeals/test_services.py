@@ -37,6 +37,32 @@ def _advance(case, actor, *, to="in_review", at=None):
     return case
 
 
+def _reconsideration_with_continuation(make_case, **overrides):
+    """A reconsideration of a previously authorized service, ordered by an authorized provider, filed
+    with a request that benefits continue."""
+    return make_case(
+        **{
+            "kind": "reconsideration",
+            "notice_date": dt.date(2026, 2, 25),
+            "continuation_requested": True,
+            "is_previously_authorized": True,
+            "is_ordered_by_authorized_provider": True,
+            **overrides,
+        }
+    )
+
+
+def _expedite_asked(make_case, *, granted, refusal_reason=""):
+    """A member's coverage request for a Medicare service, asked to be expedited and granted or refused."""
+    return make_case(
+        kind="organization_determination",
+        programs=["medicare_a_b"],
+        expedited_requested=True,
+        expedited_granted=granted,
+        expedite_refusal_reason=refusal_reason,
+    )
+
+
 def test_grievance_intake_computes_the_clock_from_the_rule_table(make_case, rep_user, member, pair):
     # given a phone grievance received 2 March 09:30 in Los Angeles
     case = make_case()
@@ -93,13 +119,7 @@ def test_expedited_part_b_drug_request_gets_24_hours(make_case):
 
 
 def test_refused_expedite_is_recorded_with_reason(make_case):
-    case = make_case(
-        kind="organization_determination",
-        programs=["medicare_a_b"],
-        expedited_requested=True,
-        expedited_granted=False,
-        expedite_refusal_reason="No risk to health shown",
-    )
+    case = _expedite_asked(make_case, granted=False, refusal_reason="No risk to health shown")
     assert case.priority == "standard"
     assert case.events.filter(kind=CaseEventKind.EXPEDITE_REFUSED, note="No risk to health shown").exists()
 
@@ -147,24 +167,13 @@ def test_representative_clock_starts_when_authorization_arrives(make_case):
 
 
 def test_continuation_of_benefits_is_recorded(make_case):
-    case = make_case(
-        kind="reconsideration",
-        notice_date=dt.date(2026, 2, 25),
-        continuation_requested=True,
-        action_type="reduction",
-        is_previously_authorized=True,
-        is_ordered_by_authorized_provider=True,
-        authorization_end_date=dt.date(2026, 6, 30),
+    case = _reconsideration_with_continuation(
+        make_case, action_type="reduction", authorization_end_date=dt.date(2026, 6, 30)
     )
     assert case.aid_paid_pending is True
     assert case.continuation_ends_on == dt.date(2026, 6, 30)
-    late = make_case(
-        kind="reconsideration",
-        notice_date=dt.date(2026, 2, 1),
-        continuation_requested=True,
-        action_type="termination",
-        is_previously_authorized=True,
-        is_ordered_by_authorized_provider=True,
+    late = _reconsideration_with_continuation(
+        make_case, notice_date=dt.date(2026, 2, 1), action_type="termination"
     )
     assert late.aid_paid_pending is False
     assert late.continuation_refusals == ["request_late"]
@@ -362,14 +371,10 @@ def test_letters_are_issued_through_the_notices_service(make_case, rep_user):
 
 
 def _adverse_with_continuation(make_case, rep_user):
-    case = make_case(
-        kind="reconsideration",
+    case = _reconsideration_with_continuation(
+        make_case,
         programs=["medi_cal"],
-        notice_date=dt.date(2026, 2, 25),
-        continuation_requested=True,
         action_type="termination",
-        is_previously_authorized=True,
-        is_ordered_by_authorized_provider=True,
         authorization_end_date=dt.date(2026, 12, 31),
     )
     case = _advance(case, rep_user)
@@ -417,15 +422,7 @@ def test_state_hearing_on_day_11_does_not_keep_benefits_and_after_120_days_is_re
 
 
 def test_withdrawal_ends_continued_benefits(make_case, rep_user):
-    case = make_case(
-        kind="reconsideration",
-        programs=["medicare_a_b"],
-        notice_date=dt.date(2026, 2, 25),
-        continuation_requested=True,
-        action_type="reduction",
-        is_previously_authorized=True,
-        is_ordered_by_authorized_provider=True,
-    )
+    case = _reconsideration_with_continuation(make_case, programs=["medicare_a_b"], action_type="reduction")
     case = case_transition(case=case, target="withdrawn", actor=rep_user, now=la(2026, 3, 4, 10))
     assert (case.continuation_ends_on, case.continuation_end_reason) == (dt.date(2026, 3, 4), "withdrawn")
 
@@ -434,13 +431,7 @@ def test_refused_expedite_sends_the_fast_complaint_letter_with_the_standard_cloc
     from apps.notices.models import Notice
 
     # given a member's coverage request asked to be expedited and refused
-    case = make_case(
-        kind="organization_determination",
-        programs=["medicare_a_b"],
-        expedited_requested=True,
-        expedited_granted=False,
-        expedite_refusal_reason="No risk to health shown",
-    )
+    case = _expedite_asked(make_case, granted=False, refusal_reason="No risk to health shown")
     # then the member gets the letter about the right to a fast complaint, with the standard due date
     letter = case.letters.get(kind="fast_complaint_rights")
     assert letter.notice_kind == "expedite_refused"
@@ -456,12 +447,7 @@ def test_refused_expedite_sends_the_fast_complaint_letter_with_the_standard_cloc
 
 
 def test_granted_expedite_sends_no_fast_complaint_letter(make_case):
-    case = make_case(
-        kind="organization_determination",
-        programs=["medicare_a_b"],
-        expedited_requested=True,
-        expedited_granted=True,
-    )
+    case = _expedite_asked(make_case, granted=True)
     assert not case.letters.filter(kind="fast_complaint_rights").exists()
 
 

@@ -26,6 +26,33 @@ def run_import(pair, drop):
     return notices_import_run(run_id=run.pk)
 
 
+def eob_drop(notice_drop, member, *, dated):
+    """A drop holding one claims EOB for the member (found by CIN), dated ``dated``, to be mailed."""
+    drop = notice_drop("eob-2026-03.pdf")
+    write_manifest(
+        drop,
+        [
+            {
+                "file": "eob-2026-03.pdf",
+                "cin": member.medi_cal_cin,
+                "kind": "claims_eob",
+                "date": dated.isoformat(),
+                "must_mail": True,
+            }
+        ],
+    )
+    return drop
+
+
+def issue_welcome(member, *, enrollment_id="e1", issued_on):
+    return notice_issue(
+        kind="welcome",
+        member=member,
+        context={"enrollment_id": enrollment_id, "effective_on": "2026-01-01"},
+        issued_on=issued_on,
+    )
+
+
 @pytest.mark.django_db
 def test_import_drop_takes_good_files_and_refuses_bad_ones_per_file(member, pair, notice_vendor, notice_drop):
     # given a drop with three good files (by CIN, MBI and plan member id) and five bad ones
@@ -97,19 +124,7 @@ def test_import_drop_takes_good_files_and_refuses_bad_ones_per_file(member, pair
 
 @pytest.mark.django_db
 def test_reimport_is_idempotent_on_checksum(member, pair, notice_vendor, notice_drop):
-    drop = notice_drop("eob-2026-03.pdf")
-    write_manifest(
-        drop,
-        [
-            {
-                "file": "eob-2026-03.pdf",
-                "cin": member.medi_cal_cin,
-                "kind": "claims_eob",
-                "date": "2026-11-01",
-                "must_mail": True,
-            }
-        ],
-    )
+    drop = eob_drop(notice_drop, member, dated=dt.date(2026, 11, 1))
     first = run_import(pair, drop)
     second = run_import(pair, drop)
     assert first.status == "succeeded"
@@ -146,25 +161,8 @@ def test_import_notices_command_and_csv_manifest(member, pair, notice_vendor, no
 
 @pytest.mark.django_db
 def test_history_merges_own_and_external_notices_labeled_by_issuer(member, pair, notice_vendor, notice_drop):
-    notice_issue(
-        kind="welcome",
-        member=member,
-        context={"enrollment_id": "e1", "effective_on": "2026-01-01"},
-        issued_on=dt.date(2026, 11, 4),
-    )
-    drop = notice_drop("eob-2026-03.pdf")
-    write_manifest(
-        drop,
-        [
-            {
-                "file": "eob-2026-03.pdf",
-                "cin": member.medi_cal_cin,
-                "kind": "claims_eob",
-                "date": "2026-11-01",
-                "must_mail": True,
-            }
-        ],
-    )
+    issue_welcome(member, issued_on=dt.date(2026, 11, 4))
+    drop = eob_drop(notice_drop, member, dated=dt.date(2026, 11, 1))
     run_import(pair, drop)
     rows = notice_history_for_member(member=member)
     assert [(r.source, r.issued_on) for r in rows] == [
@@ -188,31 +186,9 @@ def test_member_with_two_pieces_on_one_day_gets_one_envelope(
     # given a welcome letter and an imported plan letter for the member, both mailing today,
     # and a letter for another member
     with django_capture_on_commit_callbacks(execute=True):
-        notice_issue(
-            kind="welcome",
-            member=member,
-            context={"enrollment_id": "e1", "effective_on": "2026-01-01"},
-            issued_on=today,
-        )
-        notice_issue(
-            kind="welcome",
-            member=other,
-            context={"enrollment_id": "e2", "effective_on": "2026-01-01"},
-            issued_on=today,
-        )
-    drop = notice_drop("eob-2026-03.pdf")
-    write_manifest(
-        drop,
-        [
-            {
-                "file": "eob-2026-03.pdf",
-                "cin": member.medi_cal_cin,
-                "kind": "claims_eob",
-                "date": today.isoformat(),
-                "must_mail": True,
-            }
-        ],
-    )
+        issue_welcome(member, issued_on=today)
+        issue_welcome(other, enrollment_id="e2", issued_on=today)
+    drop = eob_drop(notice_drop, member, dated=today)
     run_import(pair, drop)
     # when the vendor's batch is closed and built
     with django_capture_on_commit_callbacks(execute=True):
@@ -244,12 +220,7 @@ def test_notice_envelope_grouper_shares_envelope_for_same_member_and_day(
     from memberhub.documents.batches import PieceInput, PiecePart, layout_batch
 
     today = timezone.localdate()
-    welcome = notice_issue(
-        kind="welcome",
-        member=member,
-        context={"enrollment_id": "e1", "effective_on": "2026-01-01"},
-        issued_on=today,
-    )
+    welcome = issue_welcome(member, issued_on=today)
     extension = notice_issue(
         kind="extension",
         member=member,
@@ -262,19 +233,7 @@ def test_notice_envelope_grouper_shares_envelope_for_same_member_and_day(
             "reason": "records",
         },
     )
-    drop = notice_drop("eob-2026-03.pdf")
-    write_manifest(
-        drop,
-        [
-            {
-                "file": "eob-2026-03.pdf",
-                "cin": member.medi_cal_cin,
-                "kind": "claims_eob",
-                "date": today.isoformat(),
-                "must_mail": True,
-            }
-        ],
-    )
+    drop = eob_drop(notice_drop, member, dated=today)
     run_import(pair, drop)
     eob = Notice.objects.get(source="external")
     address = MailingAddress.standardized(

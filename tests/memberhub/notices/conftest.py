@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from memberhub.notices import NoticeFormat, PlanPairInfo, Recipient, notice_config_load
+from memberhub.notices import NoticeFormat, PlanPairInfo, Recipient, notice_config_load, notice_content_build
 
 CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "notices"
 
@@ -146,3 +146,23 @@ def contexts():
 @pytest.fixture
 def issued_on():
     return ISSUED_ON
+
+
+@pytest.fixture
+def build_notice(notice_config, recipient, pair, contexts, issued_on):
+    """build(kind, **overrides) -> the NoticeKind's content built from this folder's fixtures: the recipient,
+    the pair, the kind's valid context, the notice config and the issue date, each of which (and
+    template_version) a test may override."""
+
+    def build(kind, **overrides):
+        arguments = {
+            "recipient": recipient,
+            "pair": pair,
+            "context": contexts[kind.value],
+            "config": notice_config,
+            "issued_on": issued_on,
+            **overrides,
+        }
+        return notice_content_build(kind=kind, **arguments)
+
+    return build

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from memberhub.notices import NoticeFormat, NoticeKind, notice_content_build
+from memberhub.notices import NoticeFormat, NoticeKind
 from memberhub.notices.errors import NoticeContextError, NoticeTemplateError
 
 # Key facts every letter of a kind must state, per language.
@@ -114,19 +114,12 @@ KEY_FACTS = {
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("kind", list(NoticeKind))
 def test_notice_content_build_states_key_facts_in_english_and_spanish(
-    kind, language, notice_config, recipient, pair, contexts, issued_on
+    kind, language, notice_config, recipient, build_notice
 ):
     # given a member who reads `language`
     member = replace(recipient, language=language)
     # when the notice is built
-    content = notice_content_build(
-        kind=kind,
-        recipient=member,
-        pair=pair,
-        context=contexts[kind.value],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(kind, recipient=member)
     text = content.plain_text()
     # then it is written in that language, names the member and both plans' phone, and states the key facts
     assert content.language == language
@@ -142,15 +135,8 @@ def test_notice_content_build_states_key_facts_in_english_and_spanish(
     assert len(content.insert) == len(notice_config.languages)
 
 
-def test_welcome_names_both_plans(notice_config, recipient, pair, contexts, issued_on):
-    content = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+def test_welcome_names_both_plans(build_notice):
+    content = build_notice(NoticeKind.WELCOME)
     text = content.plain_text()
     assert "Acme Medicare Complete (HMO D-SNP) (H1234-001)" in text
     assert "Acme Medi-Cal Los Angeles" in text
@@ -159,17 +145,8 @@ def test_welcome_names_both_plans(notice_config, recipient, pair, contexts, issu
     assert content.due_on == date(2026, 3, 11)
 
 
-def test_coverage_decision_deadlines_are_machine_readable(
-    notice_config, recipient, pair, contexts, issued_on
-):
-    content = notice_content_build(
-        kind=NoticeKind.COVERAGE_DECISION,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["coverage_decision"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+def test_coverage_decision_deadlines_are_machine_readable(build_notice):
+    content = build_notice(NoticeKind.COVERAGE_DECISION)
     assert content.deadlines == (
         ("deadline.reconsideration", date(2026, 5, 6)),  # 2 March + 5 presumed receipt + 60 days
         ("deadline.continuation", date(2026, 3, 20)),  # later of 2 March + 10 days and the effective date
@@ -181,23 +158,14 @@ def test_coverage_decision_deadlines_are_machine_readable(
     ]
 
 
-def test_coverage_decision_not_billed_and_no_continuation_for_new_request(
-    notice_config, recipient, pair, contexts, issued_on
-):
+def test_coverage_decision_not_billed_and_no_continuation_for_new_request(contexts, build_notice):
     ctx = contexts["coverage_decision"] | {
         "decision": "denied",
         "previously_authorized": False,
         "not_billed": True,
         "approved": "",
     }
-    content = notice_content_build(
-        kind=NoticeKind.COVERAGE_DECISION,
-        recipient=recipient,
-        pair=pair,
-        context=ctx,
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.COVERAGE_DECISION, context=ctx)
     text = content.plain_text()
     assert "You will not be billed for this service." in text
     assert "keep getting this service" not in text
@@ -205,34 +173,18 @@ def test_coverage_decision_not_billed_and_no_continuation_for_new_request(
     assert [key for key, _ in content.deadlines] == ["deadline.reconsideration"]
 
 
-def test_favorable_appeal_decision_has_no_rights_section(notice_config, recipient, pair, contexts, issued_on):
+def test_favorable_appeal_decision_has_no_rights_section(contexts, build_notice):
     ctx = contexts["appeal_decision"] | {"outcome": "favorable"}
-    content = notice_content_build(
-        kind=NoticeKind.APPEAL_DECISION,
-        recipient=recipient,
-        pair=pair,
-        context=ctx,
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.APPEAL_DECISION, context=ctx)
     text = content.plain_text()
     assert "We approved Power wheelchair." in text
     assert "Independent Review Entity" not in text
     assert content.deadlines == ()
 
 
-def test_medicare_only_adverse_appeal_goes_to_ire_without_state_hearing(
-    notice_config, recipient, pair, contexts, issued_on
-):
+def test_medicare_only_adverse_appeal_goes_to_ire_without_state_hearing(contexts, build_notice):
     ctx = contexts["appeal_decision"] | {"programs": ["medicare"]}
-    content = notice_content_build(
-        kind=NoticeKind.APPEAL_DECISION,
-        recipient=recipient,
-        pair=pair,
-        context=ctx,
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.APPEAL_DECISION, context=ctx)
     text = content.plain_text()
     assert "Independent Review Entity" in text
     assert "State Hearing" not in text
@@ -242,17 +194,10 @@ def test_medicare_only_adverse_appeal_goes_to_ire_without_state_hearing(
     ("_case", "language"), [("partial catalog", "vi"), ("no catalog", "zh"), ("unknown", "xx")]
 )
 def test_language_without_complete_catalog_falls_back_to_english_with_insert_first(
-    _case, language, notice_config, recipient, pair, contexts, issued_on
+    _case, language, notice_config, recipient, build_notice
 ):
     member = replace(recipient, language=language)
-    content = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=member,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.WELCOME, recipient=member)
     assert content.language == "en"
     assert content.requested_language == language
     assert content.language_fallback is True
@@ -262,15 +207,8 @@ def test_language_without_complete_catalog_falls_back_to_english_with_insert_fir
     assert {line.language for line in content.insert} == set(notice_config.languages)
 
 
-def test_rtl_insert_lines_are_marked(notice_config, recipient, pair, contexts, issued_on):
-    content = notice_content_build(
-        kind=NoticeKind.CARD_MAILED,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["card_mailed"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+def test_rtl_insert_lines_are_marked(build_notice):
+    content = build_notice(NoticeKind.CARD_MAILED)
     directions = {line.language: line.direction for line in content.insert}
     assert directions["ar"] == "rtl"
     assert directions["fa"] == "rtl"
@@ -286,18 +224,9 @@ def test_rtl_insert_lines_are_marked(notice_config, recipient, pair, contexts, i
         ("audio carrier is large print", NoticeFormat.AUDIO, "large_print", 20),
     ],
 )
-def test_member_format_preference_sets_print_format(
-    _case, alternate, printed, size, notice_config, recipient, pair, contexts, issued_on
-):
+def test_member_format_preference_sets_print_format(_case, alternate, printed, size, recipient, build_notice):
     member = replace(recipient, alternate_format=alternate)
-    content = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=member,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.WELCOME, recipient=member)
     assert content.format == printed
     assert content.alternate_format == alternate.value
     assert content.font_size_pt == size
@@ -305,63 +234,30 @@ def test_member_format_preference_sets_print_format(
     assert content.font_family[0] == "Liberation Sans"
 
 
-def test_template_version_follows_issue_date_and_can_be_pinned(notice_config, recipient, pair, contexts):
-    v1 = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=date(2026, 12, 31),
-    )
-    v2 = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=date(2027, 1, 1),
-    )
-    pinned = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=recipient,
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=date(2027, 1, 1),
-        template_version=1,
-    )
+def test_template_version_follows_issue_date_and_can_be_pinned(build_notice):
+    v1 = build_notice(NoticeKind.WELCOME, issued_on=date(2026, 12, 31))
+    v2 = build_notice(NoticeKind.WELCOME, issued_on=date(2027, 1, 1))
+    pinned = build_notice(NoticeKind.WELCOME, issued_on=date(2027, 1, 1), template_version=1)
     assert (v1.template_version, v2.template_version, pinned.template_version) == (1, 2, 1)
     assert "integrated Medicare and Medi-Cal card design" in v2.plain_text()
     assert "integrated Medicare and Medi-Cal card design" not in pinned.plain_text()
 
 
-def test_no_template_in_effect_is_a_template_error(notice_config, recipient, pair, contexts):
+def test_no_template_in_effect_is_a_template_error(build_notice):
     with pytest.raises(NoticeTemplateError, match="No welcome template is in effect on 2025-12-31"):
-        notice_content_build(
-            kind=NoticeKind.WELCOME,
-            recipient=recipient,
-            pair=pair,
-            context=contexts["welcome"],
-            config=notice_config,
-            issued_on=date(2025, 12, 31),
-        )
+        build_notice(NoticeKind.WELCOME, issued_on=date(2025, 12, 31))
 
 
-def test_bad_context_names_every_bad_field(notice_config, recipient, pair, issued_on):
+def test_bad_context_names_every_bad_field(build_notice):
     with pytest.raises(NoticeContextError) as exc:
-        notice_content_build(
-            kind=NoticeKind.COVERAGE_DECISION,
-            recipient=recipient,
-            pair=pair,
+        build_notice(
+            NoticeKind.COVERAGE_DECISION,
             context={
                 "case_id": "c",
                 "decision_date": "03/02/2026",
                 "decision": "maybe",
                 "programs": ["part_d"],
             },
-            config=notice_config,
-            issued_on=issued_on,
         )
     assert set(exc.value.extra["fields"]) == {
         "decision_date",
@@ -374,26 +270,12 @@ def test_bad_context_names_every_bad_field(notice_config, recipient, pair, issue
     assert exc.value.code == "notices.context_invalid"
 
 
-def test_same_input_gives_same_fingerprint(notice_config, recipient, pair, contexts, issued_on):
+def test_same_input_gives_same_fingerprint(recipient, build_notice):
     def build():
-        return notice_content_build(
-            kind=NoticeKind.WELCOME,
-            recipient=recipient,
-            pair=pair,
-            context=contexts["welcome"],
-            config=notice_config,
-            issued_on=issued_on,
-        )
+        return build_notice(NoticeKind.WELCOME)
 
     assert build().fingerprint() == build().fingerprint()
-    other = notice_content_build(
-        kind=NoticeKind.WELCOME,
-        recipient=replace(recipient, language="es"),
-        pair=pair,
-        context=contexts["welcome"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    other = build_notice(NoticeKind.WELCOME, recipient=replace(recipient, language="es"))
     assert other.fingerprint() != build().fingerprint()
 
 
@@ -417,65 +299,35 @@ def test_language_code_normalize(value, code):
     assert language_code_normalize(value) == code
 
 
-def test_bcp47_spanish_member_gets_spanish_letter(notice_config, recipient, pair, contexts, issued_on):
-    content = notice_content_build(
-        kind=NoticeKind.CARD_MAILED,
-        recipient=replace(recipient, language="es-MX"),
-        pair=pair,
-        context=contexts["card_mailed"],
-        config=notice_config,
-        issued_on=issued_on,
-    )
+def test_bcp47_spanish_member_gets_spanish_letter(recipient, build_notice):
+    content = build_notice(NoticeKind.CARD_MAILED, recipient=replace(recipient, language="es-MX"))
     assert content.language == "es"
     assert content.language_fallback is False
 
 
 def test_expedite_refused_is_due_three_days_after_receipt_and_has_no_reason_line_without_one(
-    notice_config, recipient, pair, contexts, issued_on
+    contexts, build_notice
 ):
     context = contexts["expedite_refused"]
     del context["reason"]
-    content = notice_content_build(
-        kind=NoticeKind.EXPEDITE_REFUSED,
-        recipient=recipient,
-        pair=pair,
-        context=context,
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.EXPEDITE_REFUSED, context=context)
     assert content.due_on == date(2026, 3, 4)
     assert "Why:" not in content.plain_text()
 
 
-def test_expedite_refused_refuses_a_grievance_case_kind(notice_config, recipient, pair, contexts, issued_on):
+def test_expedite_refused_refuses_a_grievance_case_kind(contexts, build_notice):
     context = {**contexts["expedite_refused"], "case_kind": "grievance"}
     with pytest.raises(NoticeContextError) as exc:
-        notice_content_build(
-            kind=NoticeKind.EXPEDITE_REFUSED,
-            recipient=recipient,
-            pair=pair,
-            context=context,
-            config=notice_config,
-            issued_on=issued_on,
-        )
+        build_notice(NoticeKind.EXPEDITE_REFUSED, context=context)
     assert "case_kind" in exc.value.extra["fields"]
 
 
-def test_part_d_routed_out_prints_the_pairs_pharmacy_line_by_default(
-    notice_config, recipient, pair, contexts, issued_on
-):
+def test_part_d_routed_out_prints_the_pairs_pharmacy_line_by_default(pair, contexts, build_notice):
     # given a pair whose Part D pharmacy help line is known and a context without a phone
     pair = replace(pair, phones={**pair.phones, "pharmacy_help": "1-800-555-0188"})
     context = {k: v for k, v in contexts["part_d_routed_out"].items() if k != "part_d_phone"}
     context["rest_stays"] = True
-    content = notice_content_build(
-        kind=NoticeKind.PART_D_ROUTED_OUT,
-        recipient=recipient,
-        pair=pair,
-        context=context,
-        config=notice_config,
-        issued_on=issued_on,
-    )
+    content = build_notice(NoticeKind.PART_D_ROUTED_OUT, pair=pair, context=context)
     text = content.plain_text()
     assert "Part D pharmacy line at 1-800-555-0188" in text
     assert "We are still handling that part" in text
