@@ -125,6 +125,11 @@ class UnifiedEntry(models.Model):
     )
     provider_id = models.UUIDField(null=True, blank=True, help_text="same for every location of one provider")
     location_id = models.UUIDField(null=True, blank=True, help_text="same for every provider at one address")
+    organization_id = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="provider id of the organization a practitioner works for here (matched by name in the pair)",
+    )
     provider_kind = models.CharField(max_length=20)
     provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
     identity = models.CharField(max_length=200)
@@ -180,6 +185,11 @@ class UnifiedEntry(models.Model):
             models.Index("pair", "name_key", Upper("name"), "id", name="directory_unified_name_key"),
             models.Index(fields=["provider_id"], name="directory_unified_provider"),
             models.Index(fields=["location_id"], name="directory_unified_location"),
+            models.Index(
+                fields=["organization_id"],
+                name="directory_unified_organization",
+                condition=models.Q(organization_id__isnull=False),
+            ),
         ]
         verbose_name_plural = "unified entries"
 

@@ -393,7 +393,7 @@ def directory_rebuild_pair(*, pair: AlignedPlanPair) -> dict[str, Any]:
 
 
 ENTRY_COLUMNS = (
-    "id", "pair_id", "provider_id", "location_id", "provider_kind", "provider_type", "identity", "npi", "npi_valid", "name", "search_name", "name_key",
+    "id", "pair_id", "provider_id", "location_id", "organization_id", "provider_kind", "provider_type", "identity", "npi", "npi_valid", "name", "search_name", "name_key",
     "family_name", "given_names", "gender", "organization_name", "specialties", "languages", "accessibility",
     "telehealth", "phone", "address_lines", "city", "state", "postal_code", "address_key", "location_name", "lat",
     "lon", "geo_source", "in_medicare", "in_medi_cal", "medicare_accepting", "medi_cal_accepting",
@@ -405,13 +405,51 @@ SPECIALTY_COLUMNS = (
 )  # fmt: skip
 
 
+def _org_name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _organization_links(pair_code: str, merged: list[MergedEntry]) -> list[str | None]:
+    """Per merged entry: the provider id of the organization a practitioner works for, else None.
+
+    The source layer keeps a PractitionerRole's organization by name only (`organization_name`), so it
+    is matched to the pair's organization entries by name (case, accents and punctuation ignored; each
+    plan's spelling of the organization's name counts). Several organizations of that name: the one
+    with an entry at the practitioner's address; still several (or none): no link.
+    """
+    by_name: dict[str, dict[str, set[str]]] = {}
+    for e in merged:
+        if e.provider_kind != "organization":
+            continue
+        provider_id = uuid5_text(f"{pair_code}|provider|{e.provider_type}|{e.identity}")
+        names = {e.name} | {
+            str(value)
+            for c in e.conflicts
+            if c.field == "name"
+            for value in (c.medicare, c.medi_cal)
+            if value
+        }
+        for key in filter(None, map(_org_name_key, names)):
+            by_name.setdefault(key, {}).setdefault(provider_id, set()).add(e.address_key)
+    links: list[str | None] = []
+    for e in merged:
+        key = _org_name_key(e.organization_name or "") if e.provider_kind == "practitioner" else ""
+        found = by_name.get(key) if key else None
+        if found and len(found) > 1:
+            found = {p: keys for p, keys in found.items() if e.address_key and e.address_key in keys}
+        links.append(next(iter(found)) if found and len(found) == 1 else None)
+    return links
+
+
 def _copy_unified(cursor: Any, pair: AlignedPlanPair, merged: list[MergedEntry]) -> int:
     specialty_rows: list[tuple[Any, ...]] = []
     name_keys: set[str] = set()
     pair_id = str(pair.pk)
+    organization_links = _organization_links(pair.code, merged)
 
     def entry_rows() -> Any:
-        for e in merged:
+        for e, organization_id in zip(merged, organization_links, strict=True):
             # same values as unified_entry_id / unified_provider_id / unified_location_id (models), as text
             entry_id = uuid5_text(f"{pair.code}|{e.provider_type}|{e.identity}|{e.address_key}")
             provider_id = uuid5_text(f"{pair.code}|provider|{e.provider_type}|{e.identity}")
@@ -428,7 +466,7 @@ def _copy_unified(cursor: Any, pair: AlignedPlanPair, merged: list[MergedEntry])
             )
             name_keys.add(name_key)
             yield (
-                entry_id, pair_id, provider_id, location_id, e.provider_kind, e.provider_type, e.identity[:200], (e.npi or "")[:20],
+                entry_id, pair_id, provider_id, location_id, organization_id, e.provider_kind, e.provider_type, e.identity[:200], (e.npi or "")[:20],
                 e.npi_valid, e.name[:300], search_name[:300], name_key, e.family_name[:200], e.given_names,
                 e.gender or "", (e.organization_name or "")[:300], e.specialties, e.languages, e.accessibility,
                 e.telehealth, e.phone or "", address.lines if address else (), address.city[:100] if address else "",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
+    path("<str:resource_type>/<str:resource_id>/_history/<str:version_id>", views.vread, name="vread"),
 ]

@@ -1,7 +1,9 @@
-"""Read-only FHIR R4 Plan-Net endpoint: /fhir/metadata, /fhir/<Type>, /fhir/<Type>/<id>.
+"""Read-only FHIR R4 Plan-Net endpoint: /fhir/metadata, /fhir/<Type>, /fhir/<Type>/<id>,
+/fhir/<Type>/<id>/_history/<versionId>.
 
 Public (Plan-Net: no authentication, no record of who searched what), JSON only
-(`application/fhir+json`), errors as OperationOutcome.
+(`application/fhir+json`), errors as OperationOutcome. Every resource carries `meta.versionId` (one
+version per resource); read and vread answer it as a weak ETag.
 """
 
 import json
@@ -10,9 +12,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from apps.fhir.capability import capability_statement
+from apps.fhir.resources import versioned
 from apps.fhir.search import HANDLERS, EndpointHandler, FhirError, parse_params
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
@@ -54,17 +59,49 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return _check_format(request) or fhir_response(capability_statement(base_url(request)))
 
 
-@require_GET
-def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+def _read(request: HttpRequest, resource_type: str, resource_id: str) -> dict[str, Any] | HttpResponse:
+    """The current version of a resource, or the OperationOutcome response saying why not."""
     handler = HANDLERS.get(resource_type)
     if handler is None:
         return outcome(404, "not-supported", f"resource type {resource_type} is not served here")
+    if (bad_format := _check_format(request)) is not None:
+        return bad_format
     if isinstance(handler, EndpointHandler):
         handler.base_url = base_url(request)
-    resource = handler.read(resource_id)  # type: ignore[attr-defined]
+    resource = handler.read(resource_id)
     if resource is None:
         return outcome(404, "not-found", f"{resource_type}/{resource_id} is not known")
-    return _check_format(request) or fhir_response(resource)
+    return versioned(resource)
+
+
+def _resource_response(resource: dict[str, Any]) -> HttpResponse:
+    response = fhir_response(resource)
+    response["ETag"] = f'W/"{resource["meta"]["versionId"]}"'
+    stamp = parse_datetime(resource["meta"]["lastUpdated"])
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp.timestamp())
+    return response
+
+
+@require_GET
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    found = _read(request, resource_type, resource_id)
+    return found if isinstance(found, HttpResponse) else _resource_response(found)
+
+
+@require_GET
+def vread(request: HttpRequest, resource_type: str, resource_id: str, version_id: str) -> HttpResponse:
+    """Only the current version is kept: its versionId answers it, any other version is not found."""
+    found = _read(request, resource_type, resource_id)
+    if isinstance(found, HttpResponse):
+        return found
+    if found["meta"]["versionId"] != version_id:
+        return outcome(
+            404,
+            "not-found",
+            f"{resource_type}/{resource_id} has no version {version_id} (only the current one is kept)",
+        )
+    return _resource_response(found)
 
 
 @require_GET
@@ -84,7 +121,7 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
         if not (1 <= count <= 200) or offset < 0:
             raise FhirError(400, "invalid", "_count must be 1..200 and _offset >= 0")
         includes = control["_include"] + control["_revinclude"]
-        page = handler.search(params, count, offset, includes)  # type: ignore[attr-defined]
+        page = handler.search(params, count, offset, includes)
     except ValueError:
         return outcome(400, "invalid", "_count and _offset must be integers")
     except FhirError as exc:
@@ -109,7 +146,7 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
             entries.append(
                 {
                     "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
-                    "resource": resource,
+                    "resource": versioned(resource),
                     "search": {"mode": mode},
                 }
             )

@@ -1,8 +1,10 @@
-import importlib
+import re
 
 import pytest
 
 from apps.directory.models import UnifiedEntry
+from tests.apps.fhir.conftest import TELEHEALTH_NPI
+from tests.apps.fhir.helpers import get, resources
 
 pytestmark = pytest.mark.django_db
 HANS = {
@@ -10,29 +12,6 @@ HANS = {
     "identity": "9941339100",
     "address_key": "123 MAIN ST|ANYTOWN|CT|00014",
 }
-
-
-def validate(resource):
-    """Validate with the fhir.resources R4B model of the resource type (raises on an invalid resource)."""
-    rtype = resource["resourceType"]
-    module = importlib.import_module(f"fhir.resources.R4B.{rtype.lower()}")
-    getattr(module, rtype).model_validate(resource)
-
-
-def get(client, path, status=200, **params):
-    response = client.get(path, params)
-    assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"].startswith("application/fhir+json")
-    body = response.json()
-    validate(body)
-    if body["resourceType"] == "Bundle":
-        for entry in body["entry"]:
-            validate(entry["resource"])
-    return body
-
-
-def resources(bundle, mode="match"):
-    return [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == mode]
 
 
 def test_capability_statement(api_client, imported_pair):
@@ -49,23 +28,47 @@ def test_capability_statement(api_client, imported_pair):
 
 
 def _sample_value(rtype, param, imported_pair):
-    """A value for each advertised search parameter that matches something in the sample directory."""
+    """A value for each advertised search parameter (and chain) that matches something in the sample directory."""
     hans = UnifiedEntry.objects.get(pair=imported_pair, **HANS)
+    joe = UnifiedEntry.objects.get(pair=imported_pair, name="Joe Smith, MD")
     pharmacy = (
         UnifiedEntry.objects.filter(pair=imported_pair, provider_type="pharmacy")
         .exclude(location_id=None)
         .first()
     )
+    telehealth = UnifiedEntry.objects.get(pair=imported_pair, npi=TELEHEALTH_NPI)
     net = f"Organization/net-{imported_pair.medicare_plan.code}"
     payer = f"Organization/payer-{imported_pair.parent.code}"
+    payer_name = imported_pair.parent.name
+    endpoint = f"Endpoint/{next(e['id'] for e in _served_endpoints() if e['id'].startswith('ep-'))}"
+    county = f"Location/county-{imported_pair.counties[0]}"
     values = {
         ("PractitionerRole", "_id"): f"{hans.id}-m",
         ("PractitionerRole", "practitioner"): f"Practitioner/{hans.provider_id}",
+        ("PractitionerRole", "organization"): f"Organization/{joe.organization_id}",
         ("PractitionerRole", "location"): f"Location/{hans.location_id}",
         ("PractitionerRole", "service"): f"HealthcareService/{hans.id}-s",
         ("PractitionerRole", "network"): net,
+        (
+            "PractitionerRole",
+            "role",
+        ): "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/ProviderRoleCS|ph",
         ("PractitionerRole", "specialty"): "http://nucc.org/provider-taxonomy|207R00000X",
         ("PractitionerRole", "new-patient"): "newpt",
+        ("PractitionerRole", "practitioner.name"): "solo",
+        ("PractitionerRole", "organization.name"): "Hartford",
+        ("PractitionerRole", "organization.address"): "Main",
+        ("PractitionerRole", "organization.type"): "prvgrp",
+        ("PractitionerRole", "location.address"): "Main",
+        ("PractitionerRole", "location.address-postalcode"): "00014",
+        ("PractitionerRole", "location.address-city"): "Anytown",
+        ("PractitionerRole", "location.address-state"): "CT",
+        ("PractitionerRole", "location.organization"): f"Organization/{pharmacy.provider_id}",
+        ("PractitionerRole", "service.service-category"): "prov",
+        ("PractitionerRole", "service.location"): f"Location/{hans.location_id}",
+        ("PractitionerRole", "network.name"): imported_pair.medicare_plan.name,
+        ("PractitionerRole", "network.partof"): payer,
+        ("PractitionerRole", "network.type"): "ntwk",
         ("OrganizationAffiliation", "_id"): f"{pharmacy.id}-m",
         ("OrganizationAffiliation", "participating-organization"): f"Organization/{pharmacy.provider_id}",
         ("OrganizationAffiliation", "primary-organization"): payer,
@@ -75,13 +78,40 @@ def _sample_value(rtype, param, imported_pair):
         ("OrganizationAffiliation", "role"): "pharmacy",
         ("OrganizationAffiliation", "specialty"): "3336C0003X",
         ("OrganizationAffiliation", "new-patient"): "existptonly",
+        ("OrganizationAffiliation", "participating-organization.name"): "Pharm",
+        ("OrganizationAffiliation", "participating-organization.address"): "Rainbow",
+        ("OrganizationAffiliation", "participating-organization.type"): "fac",
+        ("OrganizationAffiliation", "primary-organization.name"): payer_name,
+        ("OrganizationAffiliation", "primary-organization.type"): "payer",
+        ("OrganizationAffiliation", "location.address"): "Rainbow",
+        ("OrganizationAffiliation", "location.address-postalcode"): "00014",
+        ("OrganizationAffiliation", "location.address-city"): "Rainbow",
+        ("OrganizationAffiliation", "location.address-state"): "CT",
+        ("OrganizationAffiliation", "location.organization"): f"Organization/{pharmacy.provider_id}",
+        ("OrganizationAffiliation", "service.service-category"): "pharm",
+        ("OrganizationAffiliation", "service.organization"): f"Organization/{pharmacy.provider_id}",
+        ("OrganizationAffiliation", "service.location"): f"Location/{pharmacy.location_id}",
+        ("OrganizationAffiliation", "network.name"): imported_pair.medicare_plan.name,
+        ("OrganizationAffiliation", "network.partof"): payer,
+        ("OrganizationAffiliation", "network.type"): "ntwk",
         ("HealthcareService", "_id"): f"{hans.id}-s",
         ("HealthcareService", "specialty"): "207R00000X",
         ("HealthcareService", "service-category"): "pharm",
+        ("HealthcareService", "service-type"): "http://terminology.hl7.org/CodeSystem/service-type|124",
+        ("HealthcareService", "delivery-method"): "virtual",
         ("HealthcareService", "location"): f"Location/{hans.location_id}",
         ("HealthcareService", "organization"): f"Organization/{pharmacy.provider_id}",
+        ("HealthcareService", "endpoint"): endpoint,
         ("HealthcareService", "name"): "Pharm",
         ("HealthcareService", "new-patient"): "newpt",
+        ("HealthcareService", "location.address"): "Rainbow",
+        ("HealthcareService", "location.address-postalcode"): "00014",
+        ("HealthcareService", "location.address-city"): "Anytown",
+        ("HealthcareService", "location.address-state"): "CT",
+        ("HealthcareService", "location.organization"): f"Organization/{telehealth.provider_id}",
+        ("HealthcareService", "organization.name"): "Telehealth",
+        ("HealthcareService", "organization.address"): "Rainbow",
+        ("HealthcareService", "organization.type"): "fac",
         ("Practitioner", "_id"): str(hans.provider_id),
         ("Practitioner", "name"): "solo",
         ("Practitioner", "family"): "Solo",
@@ -93,11 +123,20 @@ def _sample_value(rtype, param, imported_pair):
         ("Location", "address-postalcode"): "00014",
         ("Location", "organization"): f"Organization/{pharmacy.provider_id}",
         ("Location", "near"): "15|3|5|mi",
+        ("Location", "organization.name"): "Pharm",
+        ("Location", "organization.address"): "Rainbow",
+        ("Location", "organization.type"): "prvgrp",
         ("Organization", "_id"): f"net-{imported_pair.medicare_plan.code}",
         ("Organization", "name"): "Pharm",
         ("Organization", "type"): "ntwk",
         ("Organization", "partof"): payer,
         ("Organization", "address"): "Rainbow",
+        ("Organization", "endpoint"): endpoint,
+        ("Organization", "coverage-area"): county,
+        ("Organization", "period"): str(imported_pair.plan_year),
+        ("Organization", "partof.name"): payer_name,
+        ("Organization", "partof.type"): "payer",
+        ("Organization", "endpoint.organization"): payer,
         ("InsurancePlan", "_id"): f"plan-{imported_pair.medi_cal_plan.code}",
         ("InsurancePlan", "name"): imported_pair.medicare_plan.name[:6],
         ("InsurancePlan", "type"): "medihmo",
@@ -105,32 +144,57 @@ def _sample_value(rtype, param, imported_pair):
         ("InsurancePlan", "administered-by"): payer,
         ("InsurancePlan", "identifier"): imported_pair.medicare_plan.display_key,
         ("InsurancePlan", "network"): net,
+        ("InsurancePlan", "coverage-area"): county,
+        ("InsurancePlan", "owned-by.name"): payer_name,
+        ("InsurancePlan", "administered-by.name"): payer_name,
         ("Endpoint", "_id"): "memberhub-fhir",
         ("Endpoint", "organization"): payer,
+        ("Endpoint", "organization.name"): payer_name,
+        ("Endpoint", "organization.partof"): payer,
+        ("Endpoint", "organization.type"): "payer",
     }
     if param == "_lastUpdated":
         return "ge2019-01-01"
     return values[(rtype, param)]
 
 
-def test_every_advertised_search_parameter_works(api_client, imported_pair):
+def _served_endpoints():
+    from apps.fhir.sources import stated_endpoints
+
+    return [e.resource for e in stated_endpoints()]
+
+
+def advertised_chains(search_param):
+    """The chained parameters a CapabilityStatement searchParam documents (`Chains: `a`, `b` ...`)."""
+    doc = search_param.get("documentation", "")
+    if not doc.startswith("Chains: "):
+        return []
+    return re.findall(r"`([a-z-]+)`", doc.split("(", 1)[0])
+
+
+def test_every_advertised_search_parameter_works(api_client, plannet_pair):
     cs = get(api_client, "/fhir/metadata")
-    walked = 0
+    walked = chained = 0
     for resource in cs["rest"][0]["resource"]:
         rtype = resource["type"]
-        for param in resource["searchParam"]:
-            value = _sample_value(rtype, param["name"], imported_pair)
-            bundle = get(api_client, f"/fhir/{rtype}", **{param["name"]: value})
+        assert {"read", "vread", "search-type"} <= {i["code"] for i in resource["interaction"]}
+        names = [p["name"] for p in resource["searchParam"]]
+        names += [f"{p['name']}.{c}" for p in resource["searchParam"] for c in advertised_chains(p)]
+        for name in names:
+            value = _sample_value(rtype, name, plannet_pair)
+            bundle = get(api_client, f"/fhir/{rtype}", **{name: value})
             assert bundle["type"] == "searchset"
-            assert resources(bundle), f"{rtype}?{param['name']}={value} found nothing"
+            assert resources(bundle), f"{rtype}?{name}={value} found nothing"
             assert all(r["resourceType"] == rtype for r in resources(bundle))
             assert bundle["total"] >= len(resources(bundle))
             walked += 1
+            chained += "." in name
         for include in resource.get("searchInclude", []) + resource.get("searchRevInclude", []):
             key = "_include" if include in resource.get("searchInclude", []) else "_revinclude"
             bundle = get(api_client, f"/fhir/{rtype}", **{key: include})
             assert resources(bundle, "include"), f"{rtype}?{key}={include} included nothing"
-    assert walked >= 45
+    assert walked >= 113
+    assert chained >= 48
 
 
 def test_practitioner_role_carries_plannet_shape(api_client, imported_pair):
