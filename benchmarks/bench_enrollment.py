@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mh_enroll_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# As in production, work that follows an import (PCP change letters, card and notice renders) is queued for
+# the workers, not run inside the import: tasks go to an in-process broker that nobody consumes here.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 
 PLAN_CODE = "H9901-001-000"
 MEDI_CAL_CODE = "MC-BENCH"

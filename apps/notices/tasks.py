@@ -24,6 +24,12 @@ def card_mailed_for_batch_task(batch_id: str) -> None:
     services.card_mailed_notices_issue(batch_id=uuid.UUID(batch_id))
 
 
+@memberhub_task(name="notices.pcp_change_confirmations", soft_time_limit=1800, time_limit=2100)
+def pcp_change_confirmations_task(assignment_ids: list[str]) -> int:
+    """Confirm new PCP assignments (a chunk, ids only); idempotent per assignment (notice_issue)."""
+    return services.pcp_change_notices_issue(assignment_ids=[uuid.UUID(i) for i in assignment_ids])
+
+
 @memberhub_task(name="notices.import_inbox", soft_time_limit=1800, time_limit=2100)
 def import_inbox_task() -> None:
     """Import every drop folder in the inbox (<inbox>/<PLAN_CODE>/<drop>/) not imported yet.

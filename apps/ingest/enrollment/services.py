@@ -437,18 +437,28 @@ def _request_cards(member_ids: list[uuid.UUID]) -> int:
     return requested
 
 
+PCP_CONFIRMATION_CHUNK = 500
+
+
 def _confirm_pcp_changes(assignment_ids: list[uuid.UUID]) -> int:
-    """Post-commit hook: a PCP change confirmation for each new PCP assignment (the notices area; skipped
-    if absent). Runs after the import committed: a failure is logged and never undoes the import."""
+    """Post-commit hook: queue a PCP change confirmation for each new PCP assignment (the notices area;
+    skipped if absent), in chunks of PCP_CONFIRMATION_CHUNK ids per task so a large file's letters are
+    issued by the workers in parallel, not inside the import. Runs after the import committed: a failure
+    to queue is logged and never undoes the import. Returns the number of tasks queued."""
     try:
-        from apps.notices.services import pcp_change_notices_issue
+        tasks = importlib.import_module("apps.notices.tasks")
     except ImportError:
         return 0
-    try:
-        return pcp_change_notices_issue(assignment_ids=assignment_ids)
-    except Exception:  # the import stands; the notices late-risk report shows what is missing
-        logger.exception("PCP change confirmations after 834 import failed")
-        return 0
+    queued = 0
+    for start in range(0, len(assignment_ids), PCP_CONFIRMATION_CHUNK):
+        chunk = [str(pk) for pk in assignment_ids[start : start + PCP_CONFIRMATION_CHUNK]]
+        try:
+            tasks.pcp_change_confirmations_task.delay(chunk)
+        except Exception:  # the import stands; the notices late-risk report shows what is missing
+            logger.exception("queueing PCP change confirmations after 834 import failed")
+            continue
+        queued += 1
+    return queued
 
 
 def work_item_resolve(*, item: EnrollmentWorkItem, user: Any, note: str = "") -> EnrollmentWorkItem:

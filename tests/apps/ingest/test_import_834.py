@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -397,3 +398,16 @@ def test_pcp_change_from_a_later_date_ends_the_old_pcp_and_is_confirmed(
     notice = Notice.objects.get(member=member, kind="pcp_change_confirmation")
     assert notice.context["assignment_id"] == str(history[1].pk)
     assert notice.context["effective_on"] == "2026-03-01"
+
+
+def test_pcp_confirmations_are_queued_in_chunks_not_issued_inside_the_import(monkeypatch):
+    """A large file's letters are issued by the workers, a chunk of assignment ids per task (ids only)."""
+    import apps.notices.tasks as notice_tasks
+    from apps.ingest.enrollment import services as enrollment_services
+
+    sent: list[list[str]] = []
+    monkeypatch.setattr(notice_tasks.pcp_change_confirmations_task, "delay", sent.append)
+    ids = [uuid.uuid4() for _ in range(enrollment_services.PCP_CONFIRMATION_CHUNK * 2 + 1)]
+    assert enrollment_services._confirm_pcp_changes(ids) == 3
+    assert [len(chunk) for chunk in sent] == [enrollment_services.PCP_CONFIRMATION_CHUNK] * 2 + [1]
+    assert [i for chunk in sent for i in chunk] == [str(i) for i in ids]
