@@ -453,6 +453,7 @@ def _confirm_pcp_changes(assignment_ids: list[uuid.UUID]) -> int:
     for start in range(0, len(assignment_ids), PCP_CONFIRMATION_CHUNK):
         chunk = [str(pk) for pk in assignment_ids[start : start + PCP_CONFIRMATION_CHUNK]]
         try:
+            # this hook already runs after the import committed (on_commit, robust): enqueue directly
             tasks.pcp_change_confirmations_task.delay(chunk)
         except Exception:  # the import stands; the notices late-risk report shows what is missing
             logger.exception("queueing PCP change confirmations after 834 import failed")
