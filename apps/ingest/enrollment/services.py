@@ -346,8 +346,7 @@ def _execute(run: ImportRun, *, local_path: str | None, today: dt.date | None) -
     run.counts["cards_requested"] = _request_cards(outcome.newly_aligned)
     run.counts["pcp_changes"] = len(outcome.pcp_changed)
     if outcome.pcp_changed:
-        changed = list(outcome.pcp_changed)
-        transaction.on_commit(lambda: _confirm_pcp_changes(changed), robust=True)
+        _schedule_pcp_confirmations(list(outcome.pcp_changed))
     status = ImportStatus.SUCCEEDED_WITH_ERRORS if outcome.rejected else ImportStatus.SUCCEEDED
     _finish(run, status)
     audit_record(
@@ -440,26 +439,26 @@ def _request_cards(member_ids: list[uuid.UUID]) -> int:
 PCP_CONFIRMATION_CHUNK = 500
 
 
-def _confirm_pcp_changes(assignment_ids: list[uuid.UUID]) -> int:
-    """Post-commit hook: queue a PCP change confirmation for each new PCP assignment (the notices area;
-    skipped if absent), in chunks of PCP_CONFIRMATION_CHUNK ids per task so a large file's letters are
-    issued by the workers in parallel, not inside the import. Runs after the import committed: a failure
-    to queue is logged and never undoes the import. Returns the number of tasks queued."""
+def _delay_on_commit_robust(task: Any, chunk: list[str]) -> None:
+    """Like Celery's delay_on_commit, but a failure to queue is logged, not raised after the commit."""
+    transaction.on_commit(lambda: task.delay(chunk), robust=True)
+
+
+def _schedule_pcp_confirmations(assignment_ids: list[uuid.UUID]) -> int:
+    """Queue, on commit of the import, a PCP change confirmation for each new PCP assignment (the notices
+    area; skipped if absent), in chunks of PCP_CONFIRMATION_CHUNK ids per task so a large file's letters
+    are issued by the workers in parallel, not inside the import. Robust hooks: a failure to queue is
+    logged and never undoes the import. Returns the number of tasks scheduled."""
     try:
         tasks = importlib.import_module("apps.notices.tasks")
     except ImportError:
         return 0
-    queued = 0
+    scheduled = 0
     for start in range(0, len(assignment_ids), PCP_CONFIRMATION_CHUNK):
         chunk = [str(pk) for pk in assignment_ids[start : start + PCP_CONFIRMATION_CHUNK]]
-        try:
-            # this hook already runs after the import committed (on_commit, robust): enqueue directly
-            tasks.pcp_change_confirmations_task.delay(chunk)
-        except Exception:  # the import stands; the notices late-risk report shows what is missing
-            logger.exception("queueing PCP change confirmations after 834 import failed")
-            continue
-        queued += 1
-    return queued
+        _delay_on_commit_robust(tasks.pcp_change_confirmations_task, chunk)
+        scheduled += 1
+    return scheduled
 
 
 def work_item_resolve(*, item: EnrollmentWorkItem, user: Any, note: str = "") -> EnrollmentWorkItem:

@@ -341,9 +341,10 @@ def test_pcp_change_sends_one_confirmation_after_commit(pair, import_834, django
     assert notice.context["assignment_id"] == str(assignment.pk)
     assert notice.context["pcp_name"] == assignment.name
     # and confirming the same assignment again sends nothing twice
-    from apps.ingest.enrollment.services import _confirm_pcp_changes
+    from apps.ingest.enrollment.services import _schedule_pcp_confirmations
 
-    assert _confirm_pcp_changes([assignment.pk]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _schedule_pcp_confirmations([assignment.pk]) == 1
     assert Notice.objects.filter(member=member, kind="pcp_change_confirmation").count() == 1
 
 
@@ -400,7 +401,9 @@ def test_pcp_change_from_a_later_date_ends_the_old_pcp_and_is_confirmed(
     assert notice.context["effective_on"] == "2026-03-01"
 
 
-def test_pcp_confirmations_are_queued_in_chunks_not_issued_inside_the_import(monkeypatch):
+def test_pcp_confirmations_are_queued_in_chunks_not_issued_inside_the_import(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
     """A large file's letters are issued by the workers, a chunk of assignment ids per task (ids only)."""
     import apps.notices.tasks as notice_tasks
     from apps.ingest.enrollment import services as enrollment_services
@@ -408,6 +411,10 @@ def test_pcp_confirmations_are_queued_in_chunks_not_issued_inside_the_import(mon
     sent: list[list[str]] = []
     monkeypatch.setattr(notice_tasks.pcp_change_confirmations_task, "delay", sent.append)
     ids = [uuid.uuid4() for _ in range(enrollment_services.PCP_CONFIRMATION_CHUNK * 2 + 1)]
-    assert enrollment_services._confirm_pcp_changes(ids) == 3
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert enrollment_services._schedule_pcp_confirmations(ids) == 3
+    assert sent == []  # nothing is queued before the import commits
+    for callback in callbacks:
+        callback()
     assert [len(chunk) for chunk in sent] == [enrollment_services.PCP_CONFIRMATION_CHUNK] * 2 + [1]
     assert [i for chunk in sent for i in chunk] == [str(i) for i in ids]
