@@ -25,6 +25,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny
 
 from apps.accounts.scopes import scopes_for_resource
+from apps.api import token_cache
+from apps.api.throttling import COUNTED_ATTR, user_count_for
 
 
 class InsufficientScope(exceptions.PermissionDenied):
@@ -124,16 +126,29 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
 
     The common case is validated directly, with the same rules as django-oauth-toolkit's validator (token
     looked up by its SHA-256 checksum, since tokens are hashed at rest; not expired; revoked tokens are
-    deleted): one query, without building an oauthlib request. Tokens restricted to resource indicators
-    (RFC 8707) go through the toolkit's full validation.
+    deleted): from the Redis token cache (apps.api.token_cache, which also counts the user's rate limit in
+    the same call), else one query, without building an oauthlib request. Tokens restricted to resource
+    indicators (RFC 8707) go through the toolkit's full validation.
     """
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
         raw = _bearer(request)
         if raw is None:
             return None
-        token = access_token_by_checksum(hashlib.sha256(raw.encode("utf-8")).hexdigest())
+        checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         public = _is_public(request)
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        hit = token_cache.lookup(checksum, user_count_for(view))
+        if hit is not None:
+            token: Any = hit.token
+            if hit.count is not None:
+                key, count, ttl = hit.count
+                getattr(request, "_request", request).__dict__.setdefault(COUNTED_ATTR, {})[key] = (
+                    count,
+                    ttl,
+                )
+        else:
+            token = access_token_by_checksum(checksum)
         if token is not None and token.resource:
             result = super().authenticate(request)
             if result is None:
@@ -150,6 +165,8 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
         user = token.user
         if user is not None and not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        if hit is None and user is not None:
+            token_cache.store(checksum, token)  # the next request needs no database read (see token_cache)
         if user is None:  # client credentials: the application acts as its owner (a vendor)
             owner = token.application.user if token.application_id else None
             if owner is None or getattr(owner, "role", None) != "vendor" or owner.vendor_id is None:

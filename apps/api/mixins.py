@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.api.permissions import IsMemberUser, IsRepOrAdmin
 from apps.api.throttling import RATE_LIMIT_ATTR, rate_limit_headers
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, audited_read
 from apps.members.models import Member
 from apps.members.selectors import member_get_for_user
 
@@ -110,6 +110,18 @@ class MemberApiMixin(RateLimitHeadersApiMixin):
             member_id=member.pk if member is not None else member_pk,
             resource_id=resource_id,
             request=request,
+            channel="api",
+            **params,
+        )
+
+    def audited_view(self, *, member_pk: Any, resource: str | None = None, **params: Any) -> Any:
+        """A context manager: the read inside the block is audited in the same database round trip as its
+        first query (apps.audit.services.audited_read)."""
+        return audited_read(
+            actor=self.request.user,
+            resource=resource or self.audit_resource,
+            member_id=member_pk,
+            request=self.request._request,
             channel="api",
             **params,
         )

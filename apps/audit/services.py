@@ -2,6 +2,8 @@
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,53 @@ def _request_id(request: HttpRequest | None) -> str:
     return from_request or ("" if from_context == "-" else from_context)
 
 
+def _event(
+    *,
+    actor: Any,
+    action: str,
+    resource: str,
+    member_id: uuid.UUID | str | None,
+    resource_id: str | uuid.UUID | None,
+    request: HttpRequest | None,
+    channel: str,
+    params: dict[str, Any],
+) -> AuditEvent:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if is_user else None,
+        actor_username=actor.get_username() if is_user else "",
+        actor_role=(getattr(actor, "role", "") or "") if is_user else "anonymous",
+        member_id=member_id,
+        action=action,
+        resource=resource,
+        resource_id=str(resource_id or ""),
+        channel=channel,
+        ip_address=_client_ip(request),
+        request_id=_request_id(request),
+        params=params,
+    )
+
+
+def _values(event: AuditEvent) -> list[Any]:
+    return [*(getattr(event, f) for f in _COLUMNS[:-1]), json.dumps(event.params, cls=DjangoJSONEncoder)]
+
+
+def _commits_asynchronously(action: str) -> bool:
+    """A standalone read event commits asynchronously (settings.AUDIT_READ_ASYNC_COMMIT explains the trade);
+    inside a transaction (a write, or a test) the row shares that transaction's durability."""
+    return (
+        action in _READ_ACTIONS
+        and settings.AUDIT_READ_ASYNC_COMMIT
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+    )
+
+
+def _insert_sql(action: str) -> str:
+    return _INSERT_ASYNC_COMMIT if _commits_asynchronously(action) else _INSERT
+
+
 def audit_record(
     *,
     actor: Any,
@@ -38,39 +87,84 @@ def audit_record(
     **params: Any,
 ) -> AuditEvent:
     """Append an audit event. `params` must carry ids and enums only, never PHI."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    event = AuditEvent(
-        occurred_at=timezone.now(),
-        actor_id=actor.pk if is_user else None,
-        actor_username=actor.get_username() if is_user else "",
-        actor_role=(getattr(actor, "role", "") or "") if is_user else "anonymous",
-        member_id=member_id,
+    event = _event(
+        actor=actor,
         action=action,
         resource=resource,
-        resource_id=str(resource_id or ""),
+        member_id=member_id,
+        resource_id=resource_id,
+        request=request,
         channel=channel,
-        ip_address=_client_ip(request),
-        request_id=_request_id(request),
         params=dict(params),
     )
     # One plain INSERT (no ORM compile): this runs on every read of member data, the hot paths included.
-    # A standalone read event commits asynchronously (settings.AUDIT_READ_ASYNC_COMMIT explains the trade);
-    # inside a transaction (a write, or a test) the row shares that transaction's durability.
-    asynchronous = (
-        action in _READ_ACTIONS
-        and settings.AUDIT_READ_ASYNC_COMMIT
-        and connection.get_autocommit()
-        and not connection.in_atomic_block
-    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_ASYNC_COMMIT if asynchronous else _INSERT,
-            [*(getattr(event, f) for f in _COLUMNS[:-1]), json.dumps(event.params, cls=DjangoJSONEncoder)],
-        )
+        cursor.execute(_insert_sql(action), _values(event))
         event.pk = cursor.fetchone()[0]
     event._state.adding = False
     event._state.db = connection.alias
     return event
+
+
+@contextmanager
+def audited_read(
+    *,
+    actor: Any,
+    resource: str,
+    member_id: uuid.UUID | str | None = None,
+    resource_id: str | uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+    channel: str = "",
+    action: str = AuditAction.VIEW,
+    **params: Any,
+) -> Iterator[None]:
+    """Audit the read that runs inside the block, in the same database round trip as its first query.
+
+    The event's INSERT is appended to the block's first SELECT (one multi-statement query: PostgreSQL runs
+    both in one implicit transaction, so the rows come back only if the audit row was written, and the read
+    costs no extra round trip). A block that runs no SELECT writes the event on its own at the end; a block
+    that raises before its first query writes nothing, as a read that never happened. Where statements
+    cannot be combined (another database, server-side parameter binding) the event is written on its own
+    after the block, as `audit_record` does.
+    """
+    event = _event(
+        actor=actor,
+        action=action,
+        resource=resource,
+        member_id=member_id,
+        resource_id=resource_id,
+        request=request,
+        channel=channel,
+        params=dict(params),
+    )
+    if not _can_combine():
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(action), _values(event))
+        return
+    pending = True
+
+    def combine(execute: Any, sql: str, sql_params: Any, many: bool, context: Any) -> Any:
+        nonlocal pending
+        # ORM and cursor queries with a parameter sequence: their literal % signs are escaped (%%), so
+        # the INSERT's placeholders can follow.
+        if pending and not many and sql_params is not None and sql.lstrip()[:6].upper() == "SELECT":
+            pending = False
+            return execute(f"{sql}; {_insert_sql(action)}", (*sql_params, *_values(event)), many, context)
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(combine):
+        yield
+    if pending:  # the block ran no SELECT
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(action), _values(event))
+
+
+def _can_combine() -> bool:
+    """Several statements in one execute() need client-side parameter binding (Django's default for
+    psycopg 3; `server_side_binding` turns it off) on PostgreSQL."""
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.vendor == "postgresql" and not options.get("server_side_binding")
 
 
 _COLUMNS = (

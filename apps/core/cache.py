@@ -29,3 +29,10 @@ class MemberhubRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def redis_client_of(cache: Any) -> Any:
+    """The redis-py client behind a Django Redis cache (for commands the cache API lacks: counters, Lua),
+    or None for any other cache backend."""
+    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    return get_client(write=True) if get_client is not None else None

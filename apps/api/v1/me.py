@@ -141,8 +141,8 @@ class MemberSummaryApi(ConditionalGetMixin, MemberApiMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         member_pk = self.get_member_pk()
-        data = member_summary_get(member_pk=member_pk)
-        self.audit_view(member_pk=member_pk)
+        with self.audited_view(member_pk=member_pk):  # the audit row travels with the summary's first query
+            data = member_summary_get(member_pk=member_pk)
         return Response(data)
 
 
@@ -160,8 +160,8 @@ class StaffMemberSummaryApi(ConditionalGetMixin, StaffMemberApiMixin, APIView):
     )
     def get(self, request: Request, member_pk: str) -> Response:
         member = self.get_member()  # scoped to the caller: another plan's member answers 404
-        data = member_summary_get(member_pk=member.pk)
-        self.audit_view(member=member)
+        with self.audited_view(member_pk=member.pk):
+            data = member_summary_get(member_pk=member.pk)
         return Response(data)
 
 

@@ -41,6 +41,11 @@ OAUTH2_PROVIDER.update(
     }
 )
 
+# Validated bearer tokens are kept in the Redis cache this long at most (never past their expiry), so an
+# API request reads no token from the database; revoking a token or changing its user drops the entry at
+# once (apps.api.token_cache). 0 turns the cache off.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
+
 # --- REST framework: throttles with rate-limit headers; OpenAPI schema -------------------------------
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "apps.api.authentication.ScopedOAuth2Authentication",
