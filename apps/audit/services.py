@@ -57,7 +57,12 @@ def _event(
 
 
 def _values(event: AuditEvent) -> list[Any]:
-    return [*(getattr(event, f) for f in _COLUMNS[:-1]), json.dumps(event.params, cls=DjangoJSONEncoder)]
+    """The arguments of audit_append(...) for this event."""
+    return [
+        *(getattr(event, f) for f in _COLUMNS[:-1]),
+        json.dumps(event.params, cls=DjangoJSONEncoder),
+        _commits_asynchronously(event.action),
+    ]
 
 
 def _commits_asynchronously(action: str) -> bool:
@@ -69,10 +74,6 @@ def _commits_asynchronously(action: str) -> bool:
         and connection.get_autocommit()
         and not connection.in_atomic_block
     )
-
-
-def _insert_sql(action: str) -> str:
-    return _INSERT_ASYNC_COMMIT if _commits_asynchronously(action) else _INSERT
 
 
 def audit_record(
@@ -97,9 +98,10 @@ def audit_record(
         channel=channel,
         params=dict(params),
     )
-    # One plain INSERT (no ORM compile): this runs on every read of member data, the hot paths included.
+    # One call of the audit_append() function (no ORM compile, and a plan the server keeps): this runs on
+    # every read of member data, the hot paths included.
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(action), _values(event))
+        cursor.execute(_APPEND, _values(event))
         event.pk = cursor.fetchone()[0]
     event._state.adding = False
     event._state.db = connection.alias
@@ -140,7 +142,7 @@ def audited_read(
     if not _can_combine():
         yield
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(action), _values(event))
+            cursor.execute(_APPEND, _values(event))
         return
     pending = True
 
@@ -150,14 +152,14 @@ def audited_read(
         # the INSERT's placeholders can follow.
         if pending and not many and sql_params is not None and sql.lstrip()[:6].upper() == "SELECT":
             pending = False
-            return execute(f"{sql}; {_insert_sql(action)}", (*sql_params, *_values(event)), many, context)
+            return execute(f"{sql}; {_APPEND}", (*sql_params, *_values(event)), many, context)
         return execute(sql, sql_params, many, context)
 
     with connection.execute_wrapper(combine):
         yield
     if pending:  # the block ran no SELECT
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(action), _values(event))
+            cursor.execute(_APPEND, _values(event))
 
 
 def _can_combine() -> bool:
@@ -181,12 +183,9 @@ _COLUMNS = (
     "request_id",
     "params",
 )
-# table and column names are this module's constants; every value is a query parameter
-_INSERT = (
-    f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * (len(_COLUMNS) - 1))}, %s::jsonb) RETURNING id"
-)
-# The same INSERT, switching `synchronous_commit` off for its own (implicit, one-statement) transaction:
-# set_config(..., is_local => true) runs inside the statement, so it can only ever affect this commit.
-_INSERT_ASYNC_COMMIT = _INSERT + ", set_config('synchronous_commit', 'off', true)"
+# The INSERT lives in the database function audit_append() (migration 0005): PL/pgSQL keeps its plan for
+# the session. Its last argument switches `synchronous_commit` off for the current transaction only
+# (set_config with is_local), so a standalone read event's commit does not wait for the WAL flush and
+# nothing else is affected.
+_APPEND = f"SELECT audit_append({', '.join(['%s'] * (len(_COLUMNS) - 1))}, %s::jsonb, %s)"
 _READ_ACTIONS = frozenset({AuditAction.VIEW, AuditAction.SEARCH, AuditAction.DOWNLOAD})
