@@ -14,16 +14,11 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from tests.factories.accounts import MemberUserFactory
+from tests.fixtures.doors import bearer_client
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/api/v1/directory/search"
-
-
-def bearer_client(raw: str) -> Client:
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-    return client
 
 
 def drug_url(rxcui: str) -> str:

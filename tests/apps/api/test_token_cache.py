@@ -19,16 +19,11 @@ from oauth2_provider.models import AccessToken
 
 from apps.api import token_cache
 from apps.core.cache import redis_client_of
+from tests.fixtures.doors import bearer_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/me"
-
-
-def bearer_client(raw: str) -> Client:
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-    return client
 
 
 def checksum(raw: str) -> str:
