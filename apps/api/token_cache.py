@@ -11,8 +11,9 @@ to resource indicators): an entry lives `API_TOKEN_CACHE_SECONDS` at most, and n
 own expiry, which is checked again on every use.
 
 Revocation stays immediate: saving or deleting an AccessToken, and saving or deleting a User (e.g. an
-admin deactivating the account, a role or member change), writes a tombstone over the affected entries
-(apps.api.apps connects the receivers). A tombstone outlives any entry, and entries are only ever
+admin deactivating the account, a role or member change; not a sign-in's last_login stamp), writes a
+tombstone over the affected entries (apps.api.apps connects the receivers). A tombstone outlives any
+entry, and entries are only ever
 written with SET NX, so a request that read the token from the database just before the revocation
 cannot put it back. Changes that bypass model signals (`QuerySet.update()`, raw SQL on these two
 tables) take effect within `API_TOKEN_CACHE_SECONDS`; so does a revocation made while Redis is down.
@@ -46,6 +47,8 @@ TOMBSTONE = b"-"
 # hash and personal details, which no authorization decision needs.
 UNCACHED_TOKEN_FIELDS = frozenset({"token"})
 UNCACHED_USER_FIELDS = frozenset({"password", "first_name", "last_name", "email"})
+# Saving only these leaves every entry valid (no authorization decision reads them).
+_IRRELEVANT_USER_FIELDS = frozenset({"last_login"})
 
 # KEYS[1]: the entry. ARGV: the user rate-limit counter's key as prefix and suffix around the user's pk
 # (empty: do not count), and the window in seconds. Returns {0} (no entry), {1} (tombstone) or
@@ -183,7 +186,11 @@ def token_changed(sender: Any, instance: AccessToken, created: bool = False, **k
         forget([instance.token_checksum])
 
 
-def user_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+def user_changed(
+    sender: Any, instance: Any, created: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
     if created or instance.pk is None:
         return
+    if update_fields is not None and set(update_fields) <= _IRRELEVANT_USER_FIELDS:
+        return  # e.g. a console sign-in stamping last_login: nothing authorization reads
     forget(list(AccessToken.objects.filter(user_id=instance.pk).values_list("token_checksum", flat=True)))

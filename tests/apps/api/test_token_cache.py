@@ -121,6 +121,15 @@ def test_deactivating_or_changing_the_user_takes_effect_at_once(
     assert client.get(URL).status_code == 401
 
 
+def test_a_sign_in_stamp_keeps_the_entry(member_user: Any, bearer_for: Callable[..., str]) -> None:
+    from django.contrib.auth.models import update_last_login
+
+    raw = bearer_for(member_user)
+    assert bearer_client(raw).get(URL).status_code == 200
+    update_last_login(None, member_user)  # what a console or OAuth sign-in does
+    assert entry(raw) not in (None, token_cache.TOMBSTONE)
+
+
 def test_deleting_the_user_takes_effect_at_once(member_user: Any, bearer_for: Callable[..., str]) -> None:
     raw = bearer_for(member_user)
     client = bearer_client(raw)
