@@ -13,10 +13,10 @@ own expiry, which is checked again on every use.
 Revocation stays immediate: saving or deleting an AccessToken, and saving or deleting a User (e.g. an
 admin deactivating the account, a role or member change; not a sign-in's last_login stamp), writes a
 tombstone over the affected entries (apps.api.apps connects the receivers). A tombstone outlives any
-entry, and entries are only ever
-written with SET NX, so a request that read the token from the database just before the revocation
-cannot put it back. Changes that bypass model signals (`QuerySet.update()`, raw SQL on these two
-tables) take effect within `API_TOKEN_CACHE_SECONDS`; so does a revocation made while Redis is down.
+entry, and entries are only ever written with SET NX, so a request that read the token from the database
+just before the revocation cannot put it back. Changes that bypass model signals (`QuerySet.update()`,
+raw SQL on these two tables) take effect within `API_TOKEN_CACHE_SECONDS`; so does a revocation made
+while Redis is down.
 
 With any cache backend other than Redis (or `API_TOKEN_CACHE_SECONDS = 0`) nothing is cached and every
 request reads the token from the database.
