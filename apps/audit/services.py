@@ -3,7 +3,7 @@
 import json
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -100,9 +100,7 @@ def audit_record(
     )
     # One call of the audit_append() function (no ORM compile, and a plan the server keeps): this runs on
     # every read of member data, the hot paths included.
-    with connection.cursor() as cursor:
-        cursor.execute(_APPEND, _values(event))
-        event.pk = cursor.fetchone()[0]
+    event.pk = _append(event)
     event._state.adding = False
     event._state.db = connection.alias
     return event
@@ -122,7 +120,7 @@ def audited_read(
 ) -> Iterator[None]:
     """Audit the read that runs inside the block, in the same database round trip as its first query.
 
-    The event's INSERT is appended to the block's first SELECT (one multi-statement query: PostgreSQL runs
+    The event's audit_append() call is appended to the block's first SELECT (one multi-statement query: PostgreSQL runs
     both in one implicit transaction, so the rows come back only if the audit row was written, and the read
     costs no extra round trip). A block that runs no SELECT writes the event on its own at the end; a block
     that raises before its first query writes nothing, as a read that never happened. Where statements
@@ -139,27 +137,29 @@ def audited_read(
         channel=channel,
         params=dict(params),
     )
-    if not _can_combine():
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute(_APPEND, _values(event))
-        return
     pending = True
 
     def combine(execute: Any, sql: str, sql_params: Any, many: bool, context: Any) -> Any:
         nonlocal pending
         # ORM and cursor queries with a parameter sequence: their literal % signs are escaped (%%), so
-        # the INSERT's placeholders can follow.
+        # the call's placeholders can follow.
         if pending and not many and sql_params is not None and sql.lstrip()[:6].upper() == "SELECT":
             pending = False
             return execute(f"{sql}; {_APPEND}", (*sql_params, *_values(event)), many, context)
         return execute(sql, sql_params, many, context)
 
-    with connection.execute_wrapper(combine):
+    with connection.execute_wrapper(combine) if _can_combine() else nullcontext():
         yield
-    if pending:  # the block ran no SELECT
-        with connection.cursor() as cursor:
-            cursor.execute(_APPEND, _values(event))
+    if pending:  # the block ran no SELECT, or statements cannot be combined here
+        _append(event)
+
+
+def _append(event: AuditEvent) -> int:
+    """Write the event with one call of audit_append(); its id."""
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, _values(event))
+        event_id: int = cursor.fetchone()[0]
+    return event_id
 
 
 def _can_combine() -> bool:
